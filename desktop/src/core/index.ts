@@ -1,0 +1,1 @@
+export { probeEngine, readRuntimeFile, runtimeFileSchema, type EngineStatus, type RuntimeFile } from './runtime.js';

@@ -1,0 +1,58 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * `FORPROMPT_HOME/runtime.json`, written by whoever started the engine (the manager or a plain
+ * `npm start`): how the manager and its CLI find a running install.
+ */
+export const runtimeFileSchema = z.object({
+  pid: z.number().int().positive(),
+  url: z.url(),
+  dataProvider: z.enum(['embedded', 'postgresql', 'convex']),
+  version: z.string(),
+  startedAt: z.iso.datetime(),
+});
+export type RuntimeFile = z.infer<typeof runtimeFileSchema>;
+
+export type EngineStatus =
+  | { state: 'stopped'; reason: string }
+  | { state: 'starting' | 'running' | 'unhealthy'; runtime: RuntimeFile; detail?: string };
+
+export async function readRuntimeFile(home: string): Promise<RuntimeFile | null> {
+  const file = path.join(home, 'runtime.json');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const parsed = runtimeFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file} is not a valid runtime file: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+  return parsed.data;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Is an engine running for this home, and is it ready? Asks its `/readyz` with a short timeout. */
+export async function probeEngine(home: string, timeoutMs = 2_000): Promise<EngineStatus> {
+  const runtime = await readRuntimeFile(home);
+  if (!runtime) return { state: 'stopped', reason: 'no engine has been started for this data directory' };
+  if (!isAlive(runtime.pid)) return { state: 'stopped', reason: `the engine (pid ${runtime.pid}) is no longer running` };
+  try {
+    const response = await fetch(new URL('/readyz', runtime.url), { signal: AbortSignal.timeout(timeoutMs) });
+    if (response.ok) return { state: 'running', runtime };
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    return { state: 'unhealthy', runtime, detail: body?.error?.message ?? `HTTP ${response.status}` };
+  } catch (error) {
+    return { state: 'starting', runtime, detail: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,260 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the engine reads, in one zod schema, read once at boot.
+ * `.env.example` mirrors this list (a test keeps them in sync). Empty values count as unset.
+ */
+const optionalText = z.string().trim().min(1).optional();
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: 'expected a postgres:// or postgresql:// URL',
+});
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(0, 'expected a port between 0 and 65535')
+    .max(65535, 'expected a port between 0 and 65535')
+    .default(fallback);
+
+export const envSchema = z.object({
+  DATA_PROVIDER: z
+    .enum(['embedded', 'postgresql', 'postgres', 'convex'], {
+      error: 'expected one of embedded, postgresql, convex',
+    })
+    .default('embedded')
+    .transform((value) => (value === 'postgres' ? 'postgresql' : value)),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .int()
+    .min(0)
+    .max(3600)
+    .default(30),
+  PORT: port(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  FORPROMPT_HOME: optionalText,
+  EMBEDDED_PG_PORT: port(54329),
+  AUTH_PROVIDER: z.enum(['local', 'clerk'], { error: 'expected local or clerk' }).default('local'),
+  CLERK_PUBLISHABLE_KEY: optionalText,
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalText,
+  CLERK_SECRET_KEY: optionalText,
+  CLERK_WEBHOOK_SECRET: optionalText,
+  CLERK_JWT_KEY: optionalText,
+  CONVEX_DEPLOYMENT: optionalText,
+  CONVEX_URL: httpUrl.optional(),
+  NEXT_PUBLIC_CONVEX_URL: httpUrl.optional(),
+  AI_PROVIDER: z
+    .enum(['openrouter', 'openai', 'anthropic', 'ollama'], {
+      error: 'expected one of openrouter, openai, anthropic, ollama',
+    })
+    .optional(),
+  OPENROUTER_API_KEY: optionalText,
+  OPENAI_API_KEY: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  OLLAMA_BASE_URL: httpUrl.optional(),
+  OLLAMA_MODEL: z.string().trim().min(1).default('llama3.1'),
+  ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((value) => decodeKey(value) !== null, {
+      message: 'expected 32 random bytes as 64 hex characters or base64 (openssl rand -hex 32)',
+    })
+    .optional(),
+  PUBLIC_URL: httpUrl.optional(),
+  TRUST_PROXY: optionalText,
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      const origins = (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!isOrigin(origin)) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://app.example.com` });
+        }
+      }
+      return origins.map((origin) => origin.replace(/\/$/, ''));
+    }),
+});
+
+/** Names of every variable the engine reads (for `.env.example` and docs). */
+export const configVariableNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+export type AiProviderName = 'openrouter' | 'openai' | 'anthropic' | 'ollama';
+
+export interface Config {
+  dataProvider: 'embedded' | 'postgresql' | 'convex';
+  databaseUrl: string | undefined;
+  databaseConnectTimeoutMs: number;
+  port: number;
+  host: string;
+  home: string;
+  embeddedPgPort: number;
+  auth: {
+    provider: 'local' | 'clerk';
+    clerk: { publishableKey?: string; secretKey?: string; webhookSecret?: string; jwtKey?: string };
+  };
+  convex: { deployment?: string; url?: string };
+  ai: {
+    provider: AiProviderName | null;
+    openrouterApiKey?: string;
+    openaiApiKey?: string;
+    anthropicApiKey?: string;
+    ollamaBaseUrl?: string;
+    ollamaModel: string;
+  };
+  /** 32 bytes; undefined only with the embedded provider, which then keeps a generated key in `home`. */
+  encryptionKey: Buffer | undefined;
+  publicUrl: string;
+  trustProxy: boolean | number | string[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError with one line per problem, naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    configVariableNames
+      .map((name) => [name, env[name]] as const)
+      .filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const got = present[name] === undefined ? '' : ` (got "${redact(name, present[name])}")`;
+        return `${name}: ${issue.message}${got}`;
+      }),
+    );
+  }
+  const vars = parsed.data;
+  const problems: string[] = [];
+
+  if (vars.DATA_PROVIDER === 'postgresql' && !vars.DATABASE_URL) {
+    problems.push('DATABASE_URL: required when DATA_PROVIDER=postgresql (postgresql://user:password@host:5432/db)');
+  }
+  if (vars.DATA_PROVIDER === 'postgresql' && !vars.ENCRYPTION_KEY) {
+    problems.push(
+      'ENCRYPTION_KEY: required with an external database, so that every engine replica shares it (openssl rand -hex 32)',
+    );
+  }
+  const publishableKey = vars.CLERK_PUBLISHABLE_KEY ?? vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
+  if (vars.AUTH_PROVIDER === 'clerk') {
+    if (!publishableKey) problems.push('CLERK_PUBLISHABLE_KEY: required when AUTH_PROVIDER=clerk (pk_live_… or pk_test_…)');
+    if (!vars.CLERK_SECRET_KEY && !vars.CLERK_JWT_KEY) {
+      problems.push('CLERK_SECRET_KEY: required when AUTH_PROVIDER=clerk, unless CLERK_JWT_KEY is set');
+    }
+  }
+  const aiProvider = vars.AI_PROVIDER ?? inferAiProvider(vars);
+  const aiKeyVariable = { openrouter: 'OPENROUTER_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
+  if (aiProvider && aiProvider !== 'ollama' && !vars[aiKeyVariable[aiProvider]]) {
+    problems.push(`${aiKeyVariable[aiProvider]}: required when AI_PROVIDER=${aiProvider}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const host = vars.HOST;
+  return {
+    dataProvider: vars.DATA_PROVIDER,
+    databaseUrl: vars.DATABASE_URL,
+    databaseConnectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
+    port: vars.PORT,
+    host,
+    home: path.resolve(vars.FORPROMPT_HOME ?? defaultHome(env)),
+    embeddedPgPort: vars.EMBEDDED_PG_PORT,
+    auth: {
+      provider: vars.AUTH_PROVIDER,
+      clerk: {
+        publishableKey,
+        secretKey: vars.CLERK_SECRET_KEY,
+        webhookSecret: vars.CLERK_WEBHOOK_SECRET,
+        jwtKey: vars.CLERK_JWT_KEY,
+      },
+    },
+    convex: { deployment: vars.CONVEX_DEPLOYMENT, url: vars.CONVEX_URL ?? vars.NEXT_PUBLIC_CONVEX_URL },
+    ai: {
+      provider: aiProvider,
+      openrouterApiKey: vars.OPENROUTER_API_KEY,
+      openaiApiKey: vars.OPENAI_API_KEY,
+      anthropicApiKey: vars.ANTHROPIC_API_KEY,
+      ollamaBaseUrl: vars.OLLAMA_BASE_URL ?? (aiProvider === 'ollama' ? 'http://127.0.0.1:11434' : undefined),
+      ollamaModel: vars.OLLAMA_MODEL,
+    },
+    encryptionKey: vars.ENCRYPTION_KEY ? (decodeKey(vars.ENCRYPTION_KEY) ?? undefined) : undefined,
+    publicUrl: vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${vars.PORT}`,
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    logLevel: vars.LOG_LEVEL,
+    corsOrigins: vars.CORS_ORIGINS,
+  };
+}
+
+type ParsedVars = z.infer<typeof envSchema>;
+
+/** Without AI_PROVIDER, the first configured provider wins, in the guide's order of preference. */
+function inferAiProvider(vars: ParsedVars): AiProviderName | null {
+  if (vars.OPENROUTER_API_KEY) return 'openrouter';
+  if (vars.OPENAI_API_KEY) return 'openai';
+  if (vars.ANTHROPIC_API_KEY) return 'anthropic';
+  if (vars.OLLAMA_BASE_URL) return 'ollama';
+  return null;
+}
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return null;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+function redact(name: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (/KEY|SECRET|PASSWORD/.test(name)) return '…redacted…';
+  if (name === 'DATABASE_URL') return value.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:…@');
+  return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+}
+
+/** The user's data directory: XDG on Linux (/var/lib for root, as system services do), the OS's elsewhere. */
+export function defaultHome(env: NodeJS.ProcessEnv, platform = process.platform): string {
+  const home = os.homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'ForPrompt');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'ForPrompt');
+  if (process.getuid?.() === 0) return '/var/lib/forprompt';
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'forprompt');
+}

@@ -1,0 +1,18 @@
+export interface EnqueueOptions {
+  /** At most one queued job per key (e.g. one retention run per project). */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+}
+
+export type JobHandler<T> = (payload: T, job: { id: string; name: string }) => Promise<void>;
+
+/** Background work shared by engine replicas: each job runs once, on one of them, with retries. */
+export interface JobQueue {
+  enqueue<T extends object>(name: string, payload: T, options?: EnqueueOptions): Promise<string | null>;
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): Promise<void>;
+  /** Runs `name` on a cron schedule (UTC), once across all replicas. */
+  schedule<T extends object>(name: string, cron: string, payload: T): Promise<void>;
+  close(): Promise<void>;
+}

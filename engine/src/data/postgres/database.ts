@@ -1,0 +1,100 @@
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import * as schema from './schema/index.js';
+import { StartupError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+
+export type Database = NodePgDatabase<typeof schema>;
+/** A transaction handle as drizzle passes it to `db.transaction(fn)`. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: options.applicationName ?? 'forprompt-engine',
+  });
+  // An idle client losing its server (restart, network) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function createDatabase(pool: pg.Pool): Database {
+  return drizzle(pool, { schema });
+}
+
+/** Where a failure came from: drizzle wraps driver errors, so look through `cause`. */
+export function pgErrorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return pgErrorCode(error) === '23505';
+}
+
+/** Describes a URL for logs without its password. */
+export function describeDatabaseUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'the configured database';
+  }
+}
+
+const FATAL_CODES: Record<string, string> = {
+  '28P01': 'password authentication failed — check the user and password in DATABASE_URL',
+  '28000': 'the server refused this user — check pg_hba.conf and the user in DATABASE_URL',
+  '3D000': 'the database does not exist — create it (CREATE DATABASE …) or fix the name in DATABASE_URL',
+};
+
+/** What `pg_isready` would say about a failed connection attempt. */
+function readiness(error: unknown): string {
+  const code = pgErrorCode(error);
+  if (code === '57P03') return 'rejecting connections (the server is starting up)';
+  if (code === 'ECONNREFUSED') return 'no response (connection refused)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'no response (host name not found)';
+  if (code === 'ETIMEDOUT') return 'no response (timed out)';
+  return `no response (${error instanceof Error ? error.message : String(error)})`;
+}
+
+/**
+ * Waits for the database to accept connections: retries with exponential backoff (0.25 s doubling to
+ * 5 s) for up to `timeoutMs`, then gives up with a message saying what the server last answered.
+ * Errors retrying cannot fix (bad password, missing database) stop at once.
+ */
+export async function waitForDatabase(connectionString: string, timeoutMs: number, logger: Logger): Promise<void> {
+  const target = describeDatabaseUrl(connectionString);
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      if (attempt > 0) logger.info({ target }, 'PostgreSQL is accepting connections');
+      return;
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (code && FATAL_CODES[code]) throw new StartupError(`Cannot use PostgreSQL at ${target}: ${FATAL_CODES[code]}.`);
+      const status = readiness(error);
+      if (Date.now() >= deadline) {
+        throw new StartupError(
+          `PostgreSQL at ${target} is not reachable after ${Math.round(timeoutMs / 1000)} s: ${status}. ` +
+            'Check that the server is running (pg_isready -h <host> -p <port>) and that DATABASE_URL is right.',
+        );
+      }
+      const delay = Math.min(250 * 2 ** attempt, 5_000, Math.max(deadline - Date.now(), 0));
+      logger.warn({ target, status, retryInMs: delay }, `Waiting for PostgreSQL at ${target}: ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}

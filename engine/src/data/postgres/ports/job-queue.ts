@@ -1,0 +1,68 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from '../../../logger.js';
+import type { EnqueueOptions, JobHandler, JobQueue } from '../../ports/job-queue.js';
+
+/**
+ * The job queue on pg-boss (its own `pgboss` schema in the same database). Started lazily on first
+ * use, so an engine that never queues work pays nothing for it at boot.
+ */
+export class PgBossJobQueue implements JobQueue {
+  private boss: Promise<PgBoss> | null = null;
+  private readonly queues = new Set<string>();
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async enqueue<T extends object>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | null> {
+    const boss = await this.queue(name);
+    return boss.send(name, payload, {
+      singletonKey: options.singletonKey,
+      startAfter: options.startAfterSeconds,
+      retryLimit: options.retryLimit ?? 3,
+      retryDelay: options.retryDelaySeconds ?? 5,
+      retryBackoff: true,
+    });
+  }
+
+  async work<T extends object>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): Promise<void> {
+    const boss = await this.queue(name);
+    for (let worker = 0; worker < (options.concurrency ?? 1); worker++) {
+      await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, { id: job.id, name: job.name });
+      });
+    }
+  }
+
+  async schedule<T extends object>(name: string, cron: string, payload: T): Promise<void> {
+    const boss = await this.queue(name);
+    await boss.schedule(name, cron, payload, { tz: 'UTC' });
+  }
+
+  async close(): Promise<void> {
+    const boss = this.boss;
+    this.boss = null;
+    if (boss) await (await boss).stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+
+  private async queue(name: string): Promise<PgBoss> {
+    const boss = await this.start();
+    if (!this.queues.has(name)) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name);
+      this.queues.add(name);
+    }
+    return boss;
+  }
+
+  private start(): Promise<PgBoss> {
+    this.boss ??= (async () => {
+      const { default: PgBossClass } = await import('pg-boss');
+      const boss = new PgBossClass({ connectionString: this.connectionString, max: 3, application_name: 'forprompt-jobs' });
+      boss.on('error', (error) => this.logger.error({ err: error }, 'Job queue error'));
+      await boss.start();
+      return boss;
+    })();
+    return this.boss;
+  }
+}

@@ -1,0 +1,42 @@
+import { eq, lte, sql } from 'drizzle-orm';
+import { rateLimitBuckets } from '../schema/index.js';
+import type { Database } from '../database.js';
+import type { RateLimitStore } from '../../ports/rate-limit.js';
+
+/** Fixed windows in `rate_limit_buckets`; one atomic upsert per hit, so replicas share the count. */
+export function postgresRateLimits(db: Database): RateLimitStore {
+  return {
+    async hit(key, rule) {
+      const window = sql`make_interval(secs => ${rule.windowSeconds})`;
+      const expired = sql`${rateLimitBuckets.expiresAt} <= now()`;
+      const [row] = await db
+        .insert(rateLimitBuckets)
+        .values({ key, windowStart: sql`now()`, count: 1, expiresAt: sql`now() + ${window}` })
+        .onConflictDoUpdate({
+          target: rateLimitBuckets.key,
+          set: {
+            windowStart: sql`case when ${expired} then now() else ${rateLimitBuckets.windowStart} end`,
+            count: sql`case when ${expired} then 1 else ${rateLimitBuckets.count} + 1 end`,
+            expiresAt: sql`case when ${expired} then now() + ${window} else ${rateLimitBuckets.expiresAt} end`,
+          },
+        })
+        .returning({ count: rateLimitBuckets.count, expiresAt: rateLimitBuckets.expiresAt });
+      const count = row!.count;
+      return {
+        allowed: count <= rule.limit,
+        limit: rule.limit,
+        remaining: Math.max(rule.limit - count, 0),
+        resetAt: row!.expiresAt,
+      };
+    },
+
+    async reset(key) {
+      await db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
+    },
+
+    async purgeExpired() {
+      const deleted = await db.delete(rateLimitBuckets).where(lte(rateLimitBuckets.expiresAt, sql`now()`)).returning({ key: rateLimitBuckets.key });
+      return deleted.length;
+    },
+  };
+}

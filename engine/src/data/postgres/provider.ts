@@ -1,0 +1,56 @@
+import type { Logger } from '../../logger.js';
+import type { DataProvider, ProviderKind } from '../provider.js';
+import { createDatabase, createPool } from './database.js';
+import { migrationHealth, runMigrations } from './migrate.js';
+import { PostgresChangeFeed } from './ports/change-feed.js';
+import { PgBossJobQueue } from './ports/job-queue.js';
+import { postgresRateLimits } from './ports/rate-limit.js';
+import { auditStore } from './stores/audit.js';
+import { instanceStore } from './stores/instance.js';
+import { organizationStore } from './stores/organizations.js';
+import { outboxStore } from './stores/outbox.js';
+import { projectStore } from './stores/projects.js';
+import { userStore } from './stores/users.js';
+
+export interface PostgresProviderOptions {
+  connectionString: string;
+  logger: Logger;
+  kind?: ProviderKind;
+  poolSize?: number;
+  /** Runs after the pool is closed (the embedded provider stops its server here). */
+  onClose?: () => Promise<void>;
+}
+
+/** The DataProvider on any PostgreSQL 14+ (also used, unchanged, by the embedded provider). */
+export function createPostgresProvider(options: PostgresProviderOptions): DataProvider {
+  const { connectionString, logger } = options;
+  const pool = createPool(connectionString, { max: options.poolSize });
+  const db = createDatabase(pool);
+  const changeFeed = new PostgresChangeFeed(pool, connectionString, logger);
+  const jobs = new PgBossJobQueue(connectionString, logger);
+  let closing: Promise<void> | null = null;
+
+  return {
+    kind: options.kind ?? 'postgresql',
+    migrate: () => runMigrations(pool, logger),
+    health: () => migrationHealth(pool),
+    instance: instanceStore(db),
+    users: userStore(db),
+    orgs: organizationStore(db),
+    projects: projectStore(db),
+    audit: auditStore(db),
+    outbox: outboxStore(db),
+    changeFeed,
+    jobs,
+    rateLimits: postgresRateLimits(db),
+    close() {
+      closing ??= (async () => {
+        await jobs.close().catch((error: unknown) => logger.warn({ err: error }, 'Stopping the job queue failed'));
+        await changeFeed.close();
+        await pool.end();
+        await options.onClose?.();
+      })();
+      return closing;
+    },
+  };
+}

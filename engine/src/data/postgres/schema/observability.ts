@@ -1,0 +1,229 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, id, jsonObject, jsonStringList, textArray, timestamptz, updatedAt } from './columns.js';
+import { reportOutcome, spanRole, spanStatus, spanType, traceStatus } from './enums.js';
+import { projects } from './projects.js';
+import { prompts, promptVersions } from './prompts.js';
+
+// USD amounts: numeric(18,8) read as JS numbers (enough precision for display and per-span sums).
+const usd = (name: string) => numeric(name, { precision: 18, scale: 8, mode: 'number' });
+
+// trace_id / span_id are chosen by the client, unique per project; `id` is ours.
+// The token, cost and span counters are maintained by ingestion so lists need no aggregation.
+export const traces = pgTable(
+  'traces',
+  {
+    id: id(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    traceId: text('trace_id').notNull(),
+    name: text('name'),
+    promptId: uuid('prompt_id').references(() => prompts.id, { onDelete: 'set null' }),
+    // Kept as sent so traces stay grouped by prompt version after the prompt is deleted.
+    promptKey: text('prompt_key'),
+    versionNumber: integer('version_number'),
+    model: text('model'),
+    source: text('source'),
+    status: traceStatus('status').notNull().default('active'),
+    userId: text('user_id'),
+    sessionId: text('session_id'),
+    tags: textArray('tags'),
+    metadata: jsonObject('metadata'),
+    spanCount: integer('span_count').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cost: usd('cost').notNull().default(0),
+    latencyMs: integer('latency_ms'),
+    startedAt: timestamptz('started_at').defaultNow().notNull(),
+    endedAt: timestamptz('ended_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('traces_project_trace_id_key').on(t.projectId, t.traceId),
+    // Keyset pagination of the trace list (ORDER BY started_at DESC, id DESC), and retention deletes.
+    index('traces_project_started_at_idx').on(t.projectId, t.startedAt.desc(), t.id.desc()),
+    index('traces_project_prompt_version_idx').on(t.projectId, t.promptKey, t.versionNumber, t.startedAt),
+    index('traces_project_session_idx').on(t.projectId, t.sessionId),
+    index('traces_project_user_idx').on(t.projectId, t.userId),
+    // Lets deleting a prompt null its traces without a full scan.
+    index('traces_prompt_idx').on(t.promptId),
+  ],
+);
+export type Trace = typeof traces.$inferSelect;
+export type NewTrace = typeof traces.$inferInsert;
+
+export const spans = pgTable(
+  'spans',
+  {
+    id: id(),
+    traceId: uuid('trace_id')
+      .notNull()
+      .references(() => traces.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    spanId: text('span_id').notNull(),
+    parentSpanId: text('parent_span_id'),
+    type: spanType('type').notNull(),
+    role: spanRole('role'),
+    name: text('name'),
+    content: text('content'),
+    input: jsonb('input'),
+    output: jsonb('output'),
+    model: text('model'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cost: usd('cost'),
+    durationMs: integer('duration_ms'),
+    status: spanStatus('status').notNull().default('ok'),
+    metadata: jsonObject('metadata'),
+    startedAt: timestamptz('started_at').defaultNow().notNull(),
+    endedAt: timestamptz('ended_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('spans_project_span_id_key').on(t.projectId, t.spanId),
+    index('spans_trace_started_at_idx').on(t.traceId, t.startedAt),
+  ],
+);
+export type Span = typeof spans.$inferSelect;
+export type NewSpan = typeof spans.$inferInsert;
+
+// Event ids already applied by ingestion: a retried batch inserts ON CONFLICT DO NOTHING and skips
+// the events that were already counted. Rows older than the retry window may be pruned.
+export const ingestedEvents = pgTable(
+  'ingested_events',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'ingested_events_pkey', columns: [t.projectId, t.eventId] }),
+    index('ingested_events_created_at_idx').on(t.createdAt),
+  ],
+);
+export type IngestedEvent = typeof ingestedEvents.$inferSelect;
+export type NewIngestedEvent = typeof ingestedEvents.$inferInsert;
+
+// AI report on one conversation (trace). Reports feed batch reports, which feed version reports.
+export const conversationReports = pgTable(
+  'conversation_reports',
+  {
+    id: id(),
+    traceId: uuid('trace_id')
+      .notNull()
+      .unique()
+      .references(() => traces.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    promptId: uuid('prompt_id').references(() => prompts.id, { onDelete: 'set null' }),
+    versionNumber: integer('version_number'),
+    successScore: integer('success_score').notNull(),
+    outcome: reportOutcome('outcome').notNull(),
+    criticalPoints: jsonStringList('critical_points'),
+    issues: jsonStringList('issues'),
+    summary: text('summary').notNull(),
+    model: text('model').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('conversation_reports_project_created_at_idx').on(t.projectId, t.createdAt),
+    index('conversation_reports_prompt_version_idx').on(t.promptId, t.versionNumber, t.createdAt),
+    check('conversation_reports_success_score_range', sql`${t.successScore} BETWEEN 1 AND 10`),
+  ],
+);
+export type ConversationReport = typeof conversationReports.$inferSelect;
+export type NewConversationReport = typeof conversationReports.$inferInsert;
+
+// Summary over a batch (10) of conversation reports of one prompt version.
+export const batchReports = pgTable(
+  'batch_reports',
+  {
+    id: id(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id, { onDelete: 'cascade' }),
+    versionNumber: integer('version_number').notNull(),
+    conversationCount: integer('conversation_count').notNull(),
+    averageScore: real('average_score').notNull(),
+    commonPatterns: jsonStringList('common_patterns'),
+    frequentIssues: jsonStringList('frequent_issues'),
+    recommendations: jsonStringList('recommendations'),
+    summary: text('summary').notNull(),
+    // traces.id of the conversations summarised (no FK: traces may be deleted by retention).
+    traceIds: uuid('trace_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    model: text('model').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('batch_reports_prompt_version_idx').on(t.promptId, t.versionNumber, t.createdAt),
+    index('batch_reports_project_created_at_idx').on(t.projectId, t.createdAt),
+  ],
+);
+export type BatchReport = typeof batchReports.$inferSelect;
+export type NewBatchReport = typeof batchReports.$inferInsert;
+
+export const versionSuccessReports = pgTable(
+  'version_success_reports',
+  {
+    id: id(),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => promptVersions.id, { onDelete: 'cascade' }),
+    // Percent, 0–100.
+    successRate: real('success_rate').notNull(),
+    averageScore: real('average_score').notNull(),
+    keyInsights: jsonStringList('key_insights'),
+    improvementSuggestions: jsonStringList('improvement_suggestions'),
+    strengths: jsonStringList('strengths'),
+    weaknesses: jsonStringList('weaknesses'),
+    summary: text('summary').notNull(),
+    conversationCount: integer('conversation_count').notNull(),
+    model: text('model').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('version_success_reports_version_created_at_idx').on(t.versionId, t.createdAt),
+    check('version_success_reports_success_rate_range', sql`${t.successRate} BETWEEN 0 AND 100`),
+  ],
+);
+export type VersionSuccessReport = typeof versionSuccessReports.$inferSelect;
+export type NewVersionSuccessReport = typeof versionSuccessReports.$inferInsert;
+
+// Prices used to fill span/trace cost when the client sends tokens but no cost.
+// model_pattern is an exact model name or a pattern; the pricing code owns the matching rule.
+export const modelPrices = pgTable('model_prices', {
+  id: id(),
+  modelPattern: text('model_pattern').notNull().unique(),
+  inputPricePerMillion: usd('input_price_per_million').notNull(),
+  outputPricePerMillion: usd('output_price_per_million').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+export type ModelPrice = typeof modelPrices.$inferSelect;
+export type NewModelPrice = typeof modelPrices.$inferInsert;

@@ -1,0 +1,41 @@
+import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { auditLog } from '../schema/index.js';
+import type { Database } from '../database.js';
+import type { AuditEntry, AuditStore } from '../../provider.js';
+
+export function auditStore(db: Database): AuditStore {
+  return {
+    async list(organizationId, query = {}) {
+      const conditions: SQL[] = [eq(auditLog.organizationId, organizationId)];
+      if (query.action) conditions.push(eq(auditLog.action, query.action));
+      if (query.actorUserId) conditions.push(eq(auditLog.actorUserId, query.actorUserId));
+      if (query.targetType) conditions.push(eq(auditLog.targetType, query.targetType));
+      if (query.targetId) conditions.push(eq(auditLog.targetId, query.targetId));
+      if (query.since) conditions.push(gte(auditLog.createdAt, query.since));
+      if (query.until) conditions.push(lte(auditLog.createdAt, query.until));
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(and(...conditions))
+        .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+        .limit(Math.min(query.limit ?? 100, 1000));
+      return rows.map(
+        (row): AuditEntry => ({
+          id: row.id,
+          organizationId: row.organizationId,
+          projectId: row.projectId,
+          actorType: row.actorType,
+          actorUserId: row.actorUserId,
+          actorApiKeyId: row.actorApiKeyId,
+          action: row.action,
+          targetType: row.targetType,
+          targetId: row.targetId,
+          summary: row.summary,
+          ip: row.ip,
+          userAgent: row.userAgent,
+          createdAt: row.createdAt,
+        }),
+      );
+    },
+  };
+}

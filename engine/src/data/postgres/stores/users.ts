@@ -1,0 +1,57 @@
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../schema/index.js';
+import { command } from '../write.js';
+import { isUniqueViolation, type Database } from '../database.js';
+import { ConflictError } from '../../../errors.js';
+import type { User, UserStore } from '../../provider.js';
+
+type UserRow = typeof users.$inferSelect;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    imageUrl: row.imageUrl,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function userStore(db: Database): UserStore {
+  return {
+    async create(ctx, input) {
+      const email = input.email.trim().toLowerCase();
+      try {
+        return await command(db, ctx, async (tx) => {
+          const [row] = await tx
+            .insert(users)
+            .values({ email, firstName: input.firstName ?? null, lastName: input.lastName ?? null })
+            .returning();
+          const user = toUser(row!);
+          return {
+            result: user,
+            audit: { organizationId: null, action: 'user.created', targetType: 'user', targetId: user.id, summary: `user ${email} created` },
+          };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`A user with email ${email} already exists`, 'email_taken');
+        throw error;
+      }
+    },
+
+    async get(userId) {
+      const [row] = await db.select().from(users).where(eq(users.id, userId));
+      return row ? toUser(row) : null;
+    },
+
+    async findByEmail(email) {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
+      return row ? toUser(row) : null;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import compression from 'compression';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { NotFoundError } from '../errors.js';
+import { systemRoutes } from '../system/routes.js';
+import { errorHandler } from './error-handler.js';
+import type { AnyRouteDefinition, AuthKind } from './registry.js';
+import { mountRoutes, type Authenticator } from './router.js';
+import type { Services } from './services.js';
+import { staticUi } from './static-ui.js';
+
+export interface AppOptions {
+  /** Feature routes to mount beside the system routes. */
+  routes?: AnyRouteDefinition[];
+  authenticators?: Partial<Record<AuthKind, Authenticator>>;
+  /** The built dashboard (defaults to ui/dist). */
+  uiDirectory?: string;
+}
+
+export interface EngineApp {
+  app: Express;
+  /** Every mounted route: the registry that tests and the OpenAPI document enumerate. */
+  routes: AnyRouteDefinition[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Builds the Express app without listening, so tests can drive it directly. */
+export function createApp(services: Services, options: AppOptions = {}): EngineApp {
+  const { config, logger } = services;
+  const routes: AnyRouteDefinition[] = [];
+  routes.push(...systemRoutes(() => routes), ...(options.routes ?? []));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      quietReqLogger: true,
+      // Method, path and status only: headers carry credentials and query strings may carry content.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  const https = config.publicUrl.startsWith('https://');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Everything the dashboard loads is bundled; nothing comes from another origin.
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'"],
+          upgradeInsecureRequests: https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https,
+    }),
+  );
+  app.use(compression());
+  if (config.corsOrigins.length > 0) {
+    app.use(cors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] }));
+  }
+
+  app.use(mountRoutes(routes, services, options.authenticators ?? {}));
+  app.use('/api', (req, _res, next) => next(new NotFoundError(`API route ${req.method} ${req.originalUrl.split('?')[0]}`, 'route_not_found')));
+  app.use(staticUi(options.uiDirectory));
+  app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`, 'route_not_found')));
+  app.use(errorHandler(logger));
+  return { app, routes };
+}

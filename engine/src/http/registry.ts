@@ -1,0 +1,80 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Services } from './services.js';
+
+/**
+ * Every route is declared once, here-shaped: method, path, auth kind, permission, request and response
+ * schemas, body limit. The registry mounts it, feeds the OpenAPI document, and lets the permission,
+ * isolation and fuzz tests enumerate every route without hand-kept lists.
+ */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * - `system`: `/healthz`, `/readyz`, `/api/config`, `/api/openapi.json` (public)
+ * - `v1`: the public SDK API under `/api/v1` (API key)
+ * - `dashboard`: the web UI's API under `/api/dashboard` (session cookie + CSRF, or Clerk token)
+ * - `compat`: the original ForPrompt REST API (`/api/prompts`, `/api/log`, …), `{ error: "…" }` errors
+ */
+export type ApiSurface = 'system' | 'v1' | 'dashboard' | 'compat';
+export type AuthKind = 'public' | 'apiKey' | 'session';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface RouteContext {
+  req: Request;
+  res: Response;
+  services: Services;
+}
+
+/** A handler returns the body to send as JSON, or a `Reply` for another status or headers; or sends itself (SSE). */
+export class Reply<R> {
+  constructor(
+    readonly status: number,
+    readonly body?: R,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R = unknown,
+> {
+  method: HttpMethod;
+  path: string;
+  surface: ApiSurface;
+  auth: AuthKind;
+  /** The permission the caller's role must grant (see the permission matrix); none for public routes. */
+  permission?: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  request?: { params?: P; query?: Q; body?: B };
+  /** Success status → description and schema; the first is the default status of a plain return. */
+  responses: Record<number, { description: string; schema?: z.ZodType<R> }>;
+  /** Largest accepted JSON body; default 1 MB. */
+  bodyLimitBytes?: number;
+  handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, context: RouteContext) => Promise<R | Reply<R> | void>;
+}
+
+// The generic parameters are erased once routes are collected; inference happens in defineRoute.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteDefinition = RouteDefinition<any, any, any, any>;
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R>(
+  route: RouteDefinition<P, Q, B, R>,
+): RouteDefinition<P, Q, B, R> {
+  return route;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Express `:name` paths as OpenAPI `{name}` paths. */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

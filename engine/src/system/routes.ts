@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ServiceUnavailableError } from '../errors.js';
+import { defineRoute, type AnyRouteDefinition } from '../http/registry.js';
+import { buildOpenApiDocument } from '../http/openapi.js';
+
+const healthResponse = z.object({ status: z.literal('ok') });
+const readyResponse = z.object({
+  status: z.literal('ready'),
+  database: z.literal('up'),
+  migrations: z.literal('applied'),
+});
+export const publicConfigResponse = z.object({
+  version: z.string(),
+  authProvider: z.enum(['local', 'clerk']),
+  dataProvider: z.enum(['embedded', 'postgresql', 'convex']),
+  ai: z.object({ enabled: z.boolean(), provider: z.enum(['openrouter', 'openai', 'anthropic', 'ollama']).nullable() }),
+  clerkPublishableKey: z.string().nullable(),
+});
+
+/** Public routes: liveness, readiness, the UI's public facts, and the API description. */
+export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDefinition[] {
+  let openApiDocument: unknown;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      surface: 'system',
+      auth: 'public',
+      summary: 'Liveness: the engine process is up',
+      tags: ['system'],
+      responses: { 200: { description: 'Alive', schema: healthResponse } },
+      handler: async () => ({ status: 'ok' as const }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      surface: 'system',
+      auth: 'public',
+      summary: 'Readiness: the database is reachable and fully migrated',
+      tags: ['system'],
+      responses: {
+        200: { description: 'Ready to serve', schema: readyResponse },
+        503: { description: 'Not ready; the error message says why' },
+      },
+      handler: async (_input, { services }) => {
+        const health = await services.provider.health();
+        if (health.database !== 'up') throw new ServiceUnavailableError(`Database unreachable: ${health.detail ?? 'no answer'}`, 2, 'database_unreachable');
+        if (health.migrations !== 'applied') throw new ServiceUnavailableError('Database migrations are pending', 2, 'migrations_pending');
+        return { status: 'ready' as const, database: 'up' as const, migrations: 'applied' as const };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/config',
+      surface: 'system',
+      auth: 'public',
+      summary: 'Public, non-secret facts the dashboard needs before sign-in',
+      tags: ['system'],
+      responses: { 200: { description: 'Instance configuration', schema: publicConfigResponse } },
+      handler: async (_input, { services: { config, provider, version } }) => ({
+        version,
+        authProvider: config.auth.provider,
+        dataProvider: provider.kind,
+        ai: { enabled: config.ai.provider !== null, provider: config.ai.provider },
+        clerkPublishableKey: config.auth.provider === 'clerk' ? (config.auth.clerk.publishableKey ?? null) : null,
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/openapi.json',
+      surface: 'system',
+      auth: 'public',
+      summary: 'This API as an OpenAPI 3.1 document',
+      tags: ['system'],
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      handler: async (_input, { services }) => {
+        openApiDocument ??= buildOpenApiDocument(allRoutes(), services.version);
+        return openApiDocument;
+      },
+    }),
+  ];
+}

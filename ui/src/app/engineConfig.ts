@@ -1,0 +1,21 @@
+import { useQuery } from '@tanstack/react-query';
+import { apiFetch } from './api';
+
+/** Shape of `GET /api/config`: what this engine is running with. */
+export interface EngineConfig {
+  version: string;
+  authProvider: 'local' | 'clerk';
+  dataProvider: 'embedded' | 'postgresql' | 'convex';
+  ai: { enabled: boolean; provider: string | null };
+}
+
+export function useEngineConfig() {
+  return useQuery({
+    queryKey: ['engine-config'],
+    queryFn: ({ signal }) => apiFetch<EngineConfig>('/api/config', { signal }),
+    // The configuration only changes when the engine restarts.
+    staleTime: 5 * 60_000,
+    // Show "Engine unreachable" after one quick retry rather than spinning for seconds.
+    retry: 1,
+  });
+}

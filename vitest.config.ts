@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test` runs every workspace's tests and the browser tests in one vitest run.
+export default defineConfig({
+  test: {
+    projects: ['engine', 'sdk', 'desktop', 'e2e'],
+    // Two cores: more workers only compete with the PostgreSQL servers the tests talk to.
+    maxWorkers: 2,
+  },
+});
