@@ -49,8 +49,13 @@ describe('ensureReachableBinaries', { timeout: 60_000 }, () => {
 
   it('uses the installed binaries when the system user can reach them', async () => {
     const installed = await resolvePostgresBinaries();
+    // A copy in a world-traversable place, whatever the mode of the directory this repository sits in.
+    const openRepo = await temporaryDirectory();
+    await fs.chmod(openRepo, 0o755);
+    await fs.cp(installed.nativeDir, path.join(openRepo, 'native'), { recursive: true, verbatimSymlinks: true });
+    const reachable = relocateBinaries(installed, path.join(openRepo, 'native'));
     const nobody = { uid: 65534, gid: 65534 };
-    const usable = await ensureReachableBinaries(installed, path.join(await temporaryDirectory(), 'runtime'), nobody, logger);
-    expect(usable).toEqual(installed);
+    const usable = await ensureReachableBinaries(reachable, path.join(await temporaryDirectory(), 'runtime'), nobody, logger);
+    expect(usable).toEqual(reachable);
   });
 });
