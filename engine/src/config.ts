@@ -39,7 +39,7 @@ export const envSchema = z.object({
   PORT: port(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   FORPROMPT_HOME: optionalText,
-  EMBEDDED_PG_PORT: port(54329),
+  EMBEDDED_PG_PORT: port(54329).refine((value) => value > 0, 'expected a port between 1 and 65535'),
   AUTH_PROVIDER: z.enum(['local', 'clerk'], { error: 'expected local or clerk' }).default('local'),
   CLERK_PUBLISHABLE_KEY: optionalText,
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalText,

@@ -1,9 +1,19 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
+/**
+ * A person at a terminal gets readable lines; everything else (services, containers, pipes) gets
+ * JSON. Formatting runs in-process (no transport worker) to keep the idle footprint small.
+ */
+export function defaultDestination(): pino.DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return PinoPretty({ colorize: true, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
+}
+
 /** The one logger. Structured JSON lines; secrets are redacted wherever they may appear. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream | undefined = defaultDestination()): Logger {
   return pino(
     {
       level,

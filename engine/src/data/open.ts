@@ -16,7 +16,6 @@ export async function openProvider(config: Config, logger: Logger): Promise<Data
     }
     case 'embedded': {
       const server = await startEmbeddedPostgres({ home: config.home, preferredPort: config.embeddedPgPort, logger });
-      logger.info({ port: server.port, dataDir: server.dataDir, reused: server.reused }, 'Embedded PostgreSQL is running');
       return createPostgresProvider({
         connectionString: server.databaseUrl,
         logger,

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../errors.js';
@@ -219,6 +220,27 @@ describe('the engine app', () => {
       expect(response.status).toBe(202);
       expect(response.headers.get('x-probe')).toBe('yes');
       expect(await response.json()).toEqual({ queued: true });
+    });
+  });
+
+  describe('arbitrary input', () => {
+    it('never gets a 5xx, and every 400 names the offending fields', async () => {
+      const query = fc.dictionary(fc.constantFrom('dryRun', 'x', 'limit', '__proto__'), fc.string({ maxLength: 8 }), { maxKeys: 3 });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ name: fc.string(), count: fc.anything() })), query, async (body, params) => {
+          const search = new URLSearchParams(params as Record<string, string>).toString();
+          const response = await post(`/api/v1/probe/items/${itemId}?${search}`, JSON.stringify(body) ?? 'null');
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 400) {
+            const { error } = (await response.json()) as { error: { details: { issues: Array<{ path: string }> } } };
+            expect(error.details.issues.length).toBeGreaterThan(0);
+            for (const issue of error.details.issues) expect(issue.path).toMatch(/^(body|query|params)(\.|$)/);
+          } else {
+            await response.body?.cancel();
+          }
+        }),
+        { numRuns: 150, seed: 20261125 },
+      );
     });
   });
 

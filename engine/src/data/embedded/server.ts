@@ -187,9 +187,7 @@ async function prepareFilesystem(
   return ensureReachableBinaries(installed, paths.runtimeRoot, identity, logger);
 }
 
-/** The wanted port when free; else (or for 0, "any") a free one the OS picks. */
 async function choosePort(wanted: number, logger: Logger): Promise<number> {
-  if (wanted === 0) return findFreePort();
   if (await isPortFree(wanted)) return wanted;
   const port = await findFreePort();
   logger.warn({ wanted, port }, 'the PostgreSQL port is in use by another program; using another one');
