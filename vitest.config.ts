@@ -6,5 +6,6 @@ export default defineConfig({
     projects: ['engine', 'sdk', 'desktop', 'e2e'],
     // Two cores: more workers only compete with the PostgreSQL servers the tests talk to.
     maxWorkers: 2,
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'drizzle-kit';
+import { defaultHome } from './src/config';
 
 /**
  * Used by the root scripts db:generate, db:push and db:studio. The database is DATABASE_URL, or else
  * the embedded one of FORPROMPT_HOME (start the engine first: `npm start`).
  */
 function embeddedDatabaseUrl(): string | undefined {
-  const home =
-    process.env.FORPROMPT_HOME ??
-    (process.getuid?.() === 0 ? '/var/lib/forprompt' : path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'forprompt'));
+  const home = process.env.FORPROMPT_HOME ?? defaultHome(process.env);
   try {
     const state = JSON.parse(fs.readFileSync(path.join(home, 'embedded-pg.json'), 'utf8')) as { port: number; password: string };
     return `postgres://forprompt:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/forprompt`;

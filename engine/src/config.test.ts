@@ -60,6 +60,16 @@ describe('loadConfig', () => {
     expect(keyLine).not.toContain('short-secret');
   });
 
+  it('reports problems between variables together with malformed ones', () => {
+    expect(problems({ PORT: 'x', DATA_PROVIDER: 'postgresql' }).map((line) => line.split(':')[0])).toEqual(['PORT', 'DATABASE_URL', 'ENCRYPTION_KEY']);
+  });
+
+  it('never echoes a database password, whatever characters it holds', () => {
+    const [line] = problems({ DATABASE_URL: 'mysql://app:Zx9/Kq+w3@x=@db.internal:3306/forprompt' });
+    expect(line).toContain('db.internal');
+    expect(line).not.toMatch(/Zx9|Kq|w3/);
+  });
+
   it('requires DATABASE_URL and ENCRYPTION_KEY with an external database', () => {
     const lines = problems({ DATA_PROVIDER: 'postgresql' });
     expect(lines.map((line) => line.split(':')[0])).toEqual(['DATABASE_URL', 'ENCRYPTION_KEY']);

@@ -135,55 +135,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     configVariableNames
       .map((name) => [name, env[name]] as const)
       .filter(([, value]) => value !== undefined && value.trim() !== ''),
-  );
+  ) as Partial<Record<(typeof configVariableNames)[number], string>>;
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
-        const got = present[name] === undefined ? '' : ` (got "${redact(name, present[name])}")`;
-        return `${name}: ${issue.message}${got}`;
-      }),
-    );
-  }
+        const value = present[name as keyof typeof present];
+        return `${name}: ${issue.message}${value === undefined ? '' : ` (got "${redact(name, value)}")`}`;
+      });
+  problems.push(...crossFieldProblems(present));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
   const vars = parsed.data;
-  const problems: string[] = [];
-
-  if (vars.DATA_PROVIDER === 'postgresql' && !vars.DATABASE_URL) {
-    problems.push('DATABASE_URL: required when DATA_PROVIDER=postgresql (postgresql://user:password@host:5432/db)');
-  }
-  if (vars.DATA_PROVIDER === 'postgresql' && !vars.ENCRYPTION_KEY) {
-    problems.push(
-      'ENCRYPTION_KEY: required with an external database, so that every engine replica shares it (openssl rand -hex 32)',
-    );
-  }
-  const publishableKey = vars.CLERK_PUBLISHABLE_KEY ?? vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
-  if (vars.AUTH_PROVIDER === 'clerk') {
-    if (!publishableKey) problems.push('CLERK_PUBLISHABLE_KEY: required when AUTH_PROVIDER=clerk (pk_live_… or pk_test_…)');
-    if (!vars.CLERK_SECRET_KEY && !vars.CLERK_JWT_KEY) {
-      problems.push('CLERK_SECRET_KEY: required when AUTH_PROVIDER=clerk, unless CLERK_JWT_KEY is set');
-    }
-  }
   const aiProvider = vars.AI_PROVIDER ?? inferAiProvider(vars);
-  const aiKeyVariable = { openrouter: 'OPENROUTER_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
-  if (aiProvider && aiProvider !== 'ollama' && !vars[aiKeyVariable[aiProvider]]) {
-    problems.push(`${aiKeyVariable[aiProvider]}: required when AI_PROVIDER=${aiProvider}`);
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-
-  const host = vars.HOST;
   return {
     dataProvider: vars.DATA_PROVIDER,
     databaseUrl: vars.DATABASE_URL,
     databaseConnectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
     port: vars.PORT,
-    host,
+    host: vars.HOST,
     home: path.resolve(vars.FORPROMPT_HOME ?? defaultHome(env)),
     embeddedPgPort: vars.EMBEDDED_PG_PORT,
     auth: {
       provider: vars.AUTH_PROVIDER,
       clerk: {
-        publishableKey,
+        publishableKey: vars.CLERK_PUBLISHABLE_KEY ?? vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
         secretKey: vars.CLERK_SECRET_KEY,
         webhookSecret: vars.CLERK_WEBHOOK_SECRET,
         jwtKey: vars.CLERK_JWT_KEY,
@@ -199,11 +176,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ollamaModel: vars.OLLAMA_MODEL,
     },
     encryptionKey: vars.ENCRYPTION_KEY ? (decodeKey(vars.ENCRYPTION_KEY) ?? undefined) : undefined,
-    publicUrl: vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${vars.PORT}`,
+    publicUrl: vars.PUBLIC_URL ?? httpOrigin(vars.HOST, vars.PORT),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL,
     corsOrigins: vars.CORS_ORIGINS,
   };
+}
+
+/** `http://host:port`, with IPv6 hosts in brackets. */
+export function httpOrigin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Rules between variables, checked on the raw values so they are reported with any other problem. */
+function crossFieldProblems(vars: Partial<Record<(typeof configVariableNames)[number], string>>): string[] {
+  const problems: string[] = [];
+  const external = vars.DATA_PROVIDER === 'postgresql' || vars.DATA_PROVIDER === 'postgres';
+  if (external && !vars.DATABASE_URL) {
+    problems.push('DATABASE_URL: required when DATA_PROVIDER=postgresql (postgresql://user:password@host:5432/db)');
+  }
+  if (external && !vars.ENCRYPTION_KEY) {
+    problems.push('ENCRYPTION_KEY: required with an external database, so that every engine replica shares it (openssl rand -hex 32)');
+  }
+  if (vars.AUTH_PROVIDER === 'clerk') {
+    if (!vars.CLERK_PUBLISHABLE_KEY && !vars.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY) {
+      problems.push('CLERK_PUBLISHABLE_KEY: required when AUTH_PROVIDER=clerk (pk_live_… or pk_test_…)');
+    }
+    if (!vars.CLERK_SECRET_KEY && !vars.CLERK_JWT_KEY) problems.push('CLERK_SECRET_KEY: required when AUTH_PROVIDER=clerk, unless CLERK_JWT_KEY is set');
+  }
+  const keyVariable = { openrouter: 'OPENROUTER_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
+  const chosen = vars.AI_PROVIDER as keyof typeof keyVariable | undefined;
+  if (chosen && chosen in keyVariable && !vars[keyVariable[chosen]]) problems.push(`${keyVariable[chosen]}: required when AI_PROVIDER=${chosen}`);
+  return problems;
 }
 
 type ParsedVars = z.infer<typeof envSchema>;
@@ -243,11 +247,11 @@ function isOrigin(value: string): boolean {
   }
 }
 
-function redact(name: string, value: string | undefined): string {
-  if (value === undefined) return '';
+function redact(name: string, value: string): string {
   if (/KEY|SECRET|PASSWORD/.test(name)) return '…redacted…';
-  if (name === 'DATABASE_URL') return value.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:…@');
-  return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  // A URL's password may contain '/', '@' or ':' — so never echo anything between the scheme and the last '@'.
+  const clipped = value.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1…@');
+  return clipped.length > 80 ? `${clipped.slice(0, 77)}…` : clipped;
 }
 
 /** The user's data directory: XDG on Linux (/var/lib for root, as system services do), the OS's elsewhere. */

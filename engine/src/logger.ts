@@ -12,6 +12,20 @@ export function defaultDestination(): pino.DestinationStream | undefined {
   return PinoPretty({ colorize: true, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
 }
 
+/**
+ * Errors without the values they carried: a failed query's parameters (drizzle puts them in the
+ * message and in `params`) may hold emails, prompt text or ciphertext.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  delete serialized.params;
+  for (const field of ['message', 'stack'] as const) {
+    if (typeof serialized[field] === 'string') serialized[field] = (serialized[field] as string).replace(/\nparams: .*/s, '\nparams: [redacted]');
+  }
+  return serialized;
+}
+
 /** The one logger. Structured JSON lines; secrets are redacted wherever they may appear. */
 export function createLogger(level: string, destination: pino.DestinationStream | undefined = defaultDestination()): Logger {
   return pino(
@@ -31,6 +45,7 @@ export function createLogger(level: string, destination: pino.DestinationStream 
         censor: '[redacted]',
       },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
     },
     destination,
   );

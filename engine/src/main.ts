@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Boot: load config, open the data provider, migrate, listen; shut down gracefully on SIGINT/SIGTERM.
- * `--migrate-only` runs the migrations and exits (for deployments that migrate in a separate step).
+ * Boot: load config, open the data provider, migrate, listen; shut down gracefully on SIGINT/SIGTERM,
+ * also when the signal arrives while still booting. `--migrate-only` runs the migrations and exits
+ * (for deployments that migrate in a separate step).
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, httpOrigin, loadConfig, type Config } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { openProvider } from './data/open.js';
@@ -16,96 +17,132 @@ import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-k
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
+class Engine {
+  private provider: DataProvider | undefined;
+  private server: RunningServer | undefined;
+  private readonly aborted = new AbortController();
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Each step checks for a shutdown request, so a signal during boot stops what was started. */
+  async boot(migrateOnly: boolean): Promise<void> {
+    const { config, logger } = this;
+    const startedAt = performance.now();
+    this.provider = await openProvider(config, logger, this.aborted.signal);
+    this.throwIfStopping();
+    logger.info(await this.provider.migrate(), 'Database schema is up to date');
+    await verifyEncryptionKey(this.provider, await resolveEncryptionKey(config), config);
+    if (migrateOnly) return;
+    this.throwIfStopping();
+    const { app } = createApp({ config, provider: this.provider, logger, version: appVersion });
+    this.server = await startHttpServer(app, config.host, config.port);
+    const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
+    await writeRuntimeFile(config.home, {
+      pid: process.pid,
+      url,
+      dataProvider: this.provider.kind,
+      version: appVersion,
+      startedAt: new Date().toISOString(),
+    });
+    logger.info(
+      { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },
+      `ForPrompt ${appVersion} is ready at ${url}`,
+    );
+  }
+
+  /** Asks a boot in progress to stop at its next step (a wait for the database ends at once). */
+  abort(): void {
+    this.aborted.abort();
+  }
+
+  /** Stop accepting, drain in-flight requests, then close the provider (and its embedded PostgreSQL). */
+  async stop(): Promise<void> {
+    await this.server?.close();
+    await removeRuntimeFile(this.config.home);
+    await this.provider?.close();
+  }
+
+  get stopping(): boolean {
+    return this.aborted.signal.aborted;
+  }
+
+  private throwIfStopping(): void {
+    if (this.stopping) throw new StartupError('Stopped during start-up');
+  }
+}
+
+function reportStartupFailure(logger: Logger, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message =
+    error instanceof StartupError
+      ? error.message
+      : code === 'EADDRINUSE' || code === 'EACCES'
+        ? `Cannot listen: ${(error as Error).message}. Set PORT to a free port (and HOST to the address to bind).`
+        : null;
+  if (message === null) {
+    logger.fatal({ err: error }, 'Startup failed');
+    return;
+  }
+  logger.fatal(message);
+  if (!process.stdout.isTTY) process.stderr.write(`ForPrompt engine cannot start: ${message}\n`);
+}
+
 async function main(): Promise<void> {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`ForPrompt engine cannot start. ${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ForPrompt engine cannot start. ${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  const migrateOnly = process.argv.includes('--migrate-only');
-  let provider: DataProvider | undefined;
-  let server: RunningServer | undefined;
-  let stopping = false;
+  const engine = new Engine(config, logger);
+  let booting: Promise<void> = Promise.resolve();
 
-  const shutdown = async (signal: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
+  const shutdown = async (signal: string) => {
+    if (engine.stopping) return;
     logger.info({ signal }, 'Shutting down');
     const force = setTimeout(() => {
       logger.error('Shutdown took too long; exiting');
       process.exit(1);
     }, 30_000);
     force.unref();
-    try {
-      await server?.close();
-      await removeRuntimeFile(config.home);
-      await provider?.close();
-    } catch (error) {
+    engine.abort();
+    // A boot still under way stops at its next step; then everything it opened is closed.
+    const booted = await booting.then(
+      () => true,
+      () => false,
+    );
+    let clean = booted;
+    await engine.stop().catch((error: unknown) => {
+      clean = false;
       logger.error({ err: error }, 'Error during shutdown');
-      exitCode = 1;
-    }
+    });
     logger.info('Stopped');
-    process.exit(exitCode);
+    process.exit(clean ? 0 : 1);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const migrateOnly = process.argv.includes('--migrate-only');
+  booting = engine.boot(migrateOnly);
   try {
-    const startedAt = performance.now();
-    const encryptionKey = await resolveEncryptionKey(config);
-    provider = await openProvider(config, logger);
-    const migration = await provider.migrate();
-    logger.info(migration, 'Database schema is up to date');
-    await verifyEncryptionKey(provider, encryptionKey);
+    await booting;
     if (migrateOnly) {
-      await provider.close();
-      return;
+      await engine.stop();
+      process.exit(0);
     }
-    const { app } = createApp({ config, provider, logger, version: appVersion });
-    server = await startHttpServer(app, config.host, config.port);
-    const { port } = server.address as AddressInfo;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    await writeRuntimeFile(config.home, {
-      pid: process.pid,
-      url,
-      dataProvider: provider.kind,
-      version: appVersion,
-      startedAt: new Date().toISOString(),
-    });
-    logger.info(
-      { url, publicUrl: config.publicUrl, dataProvider: provider.kind, startupMs: Math.round(performance.now() - startedAt) },
-      `ForPrompt ${appVersion} is ready at ${url}`,
-    );
   } catch (error) {
+    if (engine.stopping) return; // shutdown() reports and exits
     reportStartupFailure(logger, error);
-    stopping = true;
-    await server?.close().catch(() => {});
-    await provider?.close().catch(() => {});
+    await engine.stop().catch(() => {});
     process.exit(1);
   }
-}
-
-function reportStartupFailure(logger: Logger, error: unknown): void {
-  if (error instanceof StartupError || (error as { name?: string }).name === 'EmbeddedPostgresError') {
-    logger.fatal((error as Error).message);
-    process.stderr.write(`ForPrompt engine cannot start: ${(error as Error).message}\n`);
-    return;
-  }
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES') {
-    const message = `Cannot listen: ${(error as Error).message}. Set PORT to a free port (and HOST to the address to bind).`;
-    logger.fatal(message);
-    process.stderr.write(`ForPrompt engine cannot start: ${message}\n`);
-    return;
-  }
-  logger.fatal({ err: error }, 'Startup failed');
 }
 
 void main();

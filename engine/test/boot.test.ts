@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './helpers/db.js';
 import { adminUrl, createEmptyDatabase, dropDatabase } from './helpers/postgres-admin.js';
-import { findFreePort, runEngineToExit, startEngine } from './helpers/engine-process.js';
+import { engineEntry, findFreePort, runEngineToExit, startEngine } from './helpers/engine-process.js';
 
 const key = 'ab'.repeat(32);
 
@@ -102,7 +105,7 @@ describe('engine boot', () => {
     const engine = await startEngine({
       env: { DATA_PROVIDER: 'postgresql', DATABASE_URL: database.url, ENCRYPTION_KEY: key, FORPROMPT_HOME: path.join(home, 'graceful'), LOG_LEVEL: 'info' },
     });
-    await engine.stop();
+    expect(await engine.stop()).toBe('exit code 0');
     expect(engine.output()).toContain('"msg":"Stopped"');
     await database.drop();
   });
@@ -128,4 +131,28 @@ describe('engine boot', () => {
       await second.stop();
     }
   }, 90_000);
+
+  it('stops the embedded PostgreSQL it was starting when interrupted during boot', async () => {
+    const interruptedHome = path.join(home, 'interrupted');
+    const child = spawn(process.execPath, [engineEntry], {
+      env: { ...process.env, DATA_PROVIDER: '', DATABASE_URL: '', ENCRYPTION_KEY: '', FORPROMPT_HOME: interruptedHome, EMBEDDED_PG_PORT: String(await findFreePort()), PORT: String(await findFreePort()), LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    // Interrupt while the database is being initialised, before the engine listens.
+    await expect.poll(() => fsSync.existsSync(path.join(interruptedHome, 'pg')), { timeout: 20_000, interval: 20 }).toBe(true);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    const leftovers = fsSync
+      .readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return fsSync.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(interruptedHome);
+        } catch {
+          return false;
+        }
+      });
+    expect(leftovers).toEqual([]);
+  }, 60_000);
 });

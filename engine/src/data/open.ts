@@ -7,11 +7,11 @@ import { createPostgresProvider } from './postgres/provider.js';
 import { startEmbeddedPostgres } from './embedded/server.js';
 
 /** Opens the configured provider: reachable and ready for `migrate()`, but not yet migrated. */
-export async function openProvider(config: Config, logger: Logger): Promise<DataProvider> {
+export async function openProvider(config: Config, logger: Logger, signal?: AbortSignal): Promise<DataProvider> {
   switch (config.dataProvider) {
     case 'postgresql': {
       const connectionString = config.databaseUrl!;
-      await waitForDatabase(connectionString, config.databaseConnectTimeoutMs, logger);
+      await waitForDatabase(connectionString, config.databaseConnectTimeoutMs, logger, signal);
       return createPostgresProvider({ connectionString, logger });
     }
     case 'embedded': {

@@ -125,9 +125,14 @@ export interface AuditStore {
 }
 
 export interface OutboxStore {
-  /** Oldest unprocessed events first. */
+  /** Oldest unprocessed events first (for inspection; delivery goes through `drain`). */
   listPending(limit: number): Promise<OutboxEvent[]>;
-  markProcessed(eventIds: string[]): Promise<void>;
+  /**
+   * Claims up to `limit` unprocessed events, oldest first, that no other replica is draining; hands
+   * them to `handler` and marks them processed only if it succeeds (else they stay pending).
+   * Returns how many were processed.
+   */
+  drain(limit: number, handler: (events: OutboxEvent[]) => Promise<void>): Promise<number>;
 }
 
 export interface InstanceStore {

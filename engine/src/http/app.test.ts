@@ -12,7 +12,15 @@ import { serveApp, silentLogger, testConfig } from '../../test/helpers/app.js';
 import { createApp } from './app.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from './registry.js';
 
-const itemBody = z.object({ name: z.string().min(1), count: z.number().int().optional() });
+const itemFields = {
+  name: z.string().min(1),
+  count: z.number().int().optional(),
+  options: z.strictObject({ colour: z.string() }).optional(),
+};
+/** v1 and dashboard bodies are strict objects at every depth; the compatibility API strips unknown fields. */
+const itemBody = { v1: z.strictObject(itemFields), compat: z.object({ ...itemFields, options: z.object({ colour: z.string() }).optional() }) };
+/** Stands in for API-key authentication (built by the access issue) so the v1 surface can be probed. */
+const letEveryoneIn = () => (_req: unknown, _res: unknown, next: () => void) => next();
 
 /** Probe routes on each surface, exercising the registry's validation and error mapping. */
 const probeRoutes: AnyRouteDefinition[] = (['v1', 'compat'] as const).flatMap((surface) => {
@@ -22,10 +30,10 @@ const probeRoutes: AnyRouteDefinition[] = (['v1', 'compat'] as const).flatMap((s
       method: 'post',
       path: `${prefix}/probe/items/:itemId`,
       surface,
-      auth: 'public',
+      auth: surface === 'v1' ? 'apiKey' : 'public',
       summary: `Echo (${surface})`,
       tags: ['probe'],
-      request: { params: z.object({ itemId: z.uuid() }), query: z.object({ dryRun: z.enum(['true', 'false']).optional() }), body: itemBody },
+      request: { params: z.object({ itemId: z.uuid() }), query: z.object({ dryRun: z.enum(['true', 'false']).optional() }), body: itemBody[surface] },
       responses: { 201: { description: 'Echoed' } },
       bodyLimitBytes: 1024,
       handler: async ({ params, query, body }) => ({ params, query, body }),
@@ -34,7 +42,7 @@ const probeRoutes: AnyRouteDefinition[] = (['v1', 'compat'] as const).flatMap((s
       method: 'get',
       path: `${prefix}/probe/conflict`,
       surface,
-      auth: 'public',
+      auth: surface === 'v1' ? 'apiKey' : 'public',
       summary: 'Always conflicts',
       tags: ['probe'],
       responses: { 200: { description: 'Never' } },
@@ -46,7 +54,7 @@ const probeRoutes: AnyRouteDefinition[] = (['v1', 'compat'] as const).flatMap((s
       method: 'get',
       path: `${prefix}/probe/crash`,
       surface,
-      auth: 'public',
+      auth: surface === 'v1' ? 'apiKey' : 'public',
       summary: 'Fails unexpectedly',
       tags: ['probe'],
       responses: { 200: { description: 'Never' } },
@@ -58,11 +66,21 @@ const probeRoutes: AnyRouteDefinition[] = (['v1', 'compat'] as const).flatMap((s
       method: 'get',
       path: `${prefix}/probe/accepted`,
       surface,
-      auth: 'public',
+      auth: surface === 'v1' ? 'apiKey' : 'public',
       summary: 'Custom status and header',
       tags: ['probe'],
       responses: { 202: { description: 'Accepted' } },
       handler: async () => new Reply(202, { queued: true }, { 'X-Probe': 'yes' }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${prefix}/probe/unvalidated/:projectId`,
+      surface,
+      auth: surface === 'v1' ? 'apiKey' : 'public',
+      summary: 'Passes an unvalidated id to the database',
+      tags: ['probe'],
+      responses: { 200: { description: 'Found' } },
+      handler: async ({ params }, { services }) => services.provider.projects.get(params.projectId as string, params.projectId as string),
     }),
   ];
 });
@@ -81,7 +99,7 @@ describe('the engine app', () => {
     await fs.mkdir(path.join(uiDirectory, 'assets'));
     await fs.writeFile(path.join(uiDirectory, 'index.html'), '<!doctype html><title>ForPrompt UI</title>');
     await fs.writeFile(path.join(uiDirectory, 'assets', 'app-abc123.js'), 'console.log(1)');
-    server = await serveApp(provider, { routes: probeRoutes, uiDirectory });
+    server = await serveApp(provider, { routes: probeRoutes, uiDirectory, authenticators: { apiKey: letEveryoneIn } });
   });
   afterAll(async () => {
     await server?.close();
@@ -188,6 +206,28 @@ describe('the engine app', () => {
       const parsed = (await bodyErrors.json()) as { error: { message: string; details: { issues: Array<{ path: string }> } } };
       expect(parsed.error.details.issues.map((issue) => issue.path).sort()).toEqual(['body.count', 'body.name']);
       expect(parsed.error.message).toContain('body.name');
+    });
+
+    it('refuses unknown fields at any depth', async () => {
+      const response = await post(`/api/v1/probe/items/${itemId}`, JSON.stringify({ name: 'a', options: { colour: 'red', shade: 'dark' } }));
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { details: { issues: Array<{ path: string; message: string }> } } };
+      expect(body.error.details.issues).toEqual([{ path: 'body.options.shade', message: 'unknown field' }]);
+    });
+
+    it('reads application/*+json bodies, and a JSON null as null rather than as no body', async () => {
+      const patch = await post(`/api/v1/probe/items/${itemId}`, JSON.stringify({ name: 'a', bogus: 1 }), { 'content-type': 'application/merge-patch+json' });
+      expect(patch.status).toBe(400);
+      expect(await patch.json()).toMatchObject({ error: { details: { issues: [{ path: 'body.bogus' }] } } });
+      const nothing = await post(`/api/v1/probe/items/${itemId}`, 'null');
+      expect(nothing.status).toBe(400);
+      expect(await nothing.json()).toMatchObject({ error: { details: { issues: [{ path: 'body' }] } } });
+    });
+
+    it('answers a malformed id that slipped past validation with 400, not 500', async () => {
+      const response = await fetch(`${server.url}/api/v1/probe/unvalidated/not-a-uuid`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_value' } });
     });
 
     it('answers malformed JSON with 400, an oversized body with 413, and a non-JSON body with 415', async () => {
@@ -297,6 +337,28 @@ describe('the engine app', () => {
         handler: async () => ({}),
       });
       expect(() => createApp({ config: testConfig(), provider, logger: silentLogger, version: 'x' }, { routes: [route] })).toThrow(/needs "apiKey" authentication/);
+    });
+
+    it('refuses route declarations that would serve the wrong surface, auth or unknown fields', () => {
+      const base = { method: 'post' as const, summary: 'x', tags: [], responses: { 200: { description: 'ok' } }, handler: async () => ({}) };
+      const mount = (route: AnyRouteDefinition) =>
+        createApp({ config: testConfig(), provider, logger: silentLogger, version: 'x' }, { routes: [route], authenticators: { apiKey: letEveryoneIn, session: letEveryoneIn } });
+      expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'v1', auth: 'apiKey' })).toThrow(/does not belong to the v1 surface/);
+      expect(() => mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'public' })).toThrow(/cannot use "public"/);
+      expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'dashboard', auth: 'session' })).toThrow(/needs a permission/);
+      expect(() =>
+        mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'apiKey', request: { body: z.strictObject({ inner: z.object({ a: z.string() }) }) } }),
+      ).toThrow(/z.strictObject at body.inner/);
+    });
+
+    it('answers a plain return with the lowest success status the route declares', async () => {
+      const route = defineRoute({ ...probeRoutes[0]!, surface: 'compat', auth: 'public', path: '/api/probe/created', method: 'get', request: undefined, responses: { 201: { description: 'Created' }, 200: { description: 'OK' } }, handler: async () => ({ ok: true }) });
+      const app = await serveApp(provider, { routes: [route] });
+      try {
+        expect((await fetch(`${app.url}/api/probe/created`)).status).toBe(200);
+      } finally {
+        await app.close();
+      }
     });
   });
 });

@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { z } from 'zod';
 import {
   AppError,
   PayloadTooLargeError,
@@ -8,9 +7,38 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.js';
+import { pgErrorCode } from '../data/postgres/database.js';
 import type { Logger } from '../logger.js';
 import type { ApiSurface } from './registry.js';
-import { toFieldIssues } from './validate.js';
+
+/**
+ * A safety net for values that reached the database unvalidated, and for a database that is away:
+ * the client gets the right 4xx/503 rather than a 500. Routes still validate their input first.
+ */
+function databaseError(code: string | undefined): AppError | null {
+  switch (code) {
+    case '22P02': // invalid_text_representation, e.g. a malformed uuid
+    case '22001': // string_data_right_truncation
+    case '22003': // numeric_value_out_of_range
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow
+      return new ValidationError('A value in the request has the wrong form or size', [], 'invalid_value');
+    case '23503':
+      return new AppError(409, 'reference_conflict', 'The change refers to something that does not exist, or is still referred to');
+    case '23505':
+      return new AppError(409, 'conflict', 'This already exists');
+    case '40001':
+    case '40P01':
+      return new ServiceUnavailableError('The database was busy with a conflicting change; retry the request', 1, 'retry');
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case '57P01': // admin_shutdown
+    case '57P03': // cannot_connect_now
+    case '53300': // too_many_connections
+      return new ServiceUnavailableError('The database is not reachable right now; retry shortly', 5, 'database_unavailable');
+  }
+  return null;
+}
 
 /** body-parser's errors carry a `type` (and `limit`) instead of a class. */
 interface ParserError {
@@ -21,7 +49,8 @@ interface ParserError {
 
 function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
-  if (error instanceof z.ZodError) return new ValidationError('Invalid request', toFieldIssues('body', error));
+  const fromDatabase = databaseError(pgErrorCode(error));
+  if (fromDatabase) return fromDatabase;
   const parserError = error as ParserError;
   switch (parserError?.type) {
     case 'entity.parse.failed':
@@ -57,8 +86,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = String(req.id ?? res.getHeader('x-request-id') ?? '');
     const appError = toAppError(error);
     if (res.headersSent) {
+      // Ending normally would make a truncated response look complete.
       logger.error({ err: error, requestId }, 'Error after the response had started');
-      res.end();
+      res.destroy();
       return;
     }
     if (appError instanceof RateLimitedError || appError instanceof ServiceUnavailableError) {

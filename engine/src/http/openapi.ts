@@ -1,6 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
-import { strictBody } from './validate.js';
 import { toOpenApiPath, type AnyRouteDefinition } from './registry.js';
 
 const errorSchemaRef = { $ref: '#/components/schemas/Error' };
@@ -43,7 +42,7 @@ export function buildOpenApiDocument(routes: AnyRouteDefinition[], version: stri
         params: route.request?.params,
         query: route.request?.query,
         ...(body && {
-          body: { content: { 'application/json': { schema: route.surface === 'compat' ? body : strictBody(body) } } },
+          body: { content: { 'application/json': { schema: body } } },
         }),
       },
       responses: {

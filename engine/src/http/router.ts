@@ -2,17 +2,19 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES, Reply, type AnyRouteDefinition, type AuthKind } from './registry.js';
 import type { Services } from './services.js';
-import { parsePart, strictBody } from './validate.js';
+import { findLooseObjects, parsePart } from './validate.js';
 
 /** Middleware that authenticates (and authorizes `route.permission`) for one auth kind. */
 export type Authenticator = (route: AnyRouteDefinition) => RequestHandler;
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
 function jsonBody(route: AnyRouteDefinition): RequestHandler[] {
   if (!route.request?.body) return [];
-  const parse = express.json({ limit: route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, strict: false });
+  const parse = express.json({ limit: route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, strict: false, type: JSON_TYPES });
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    if (hasBody && !req.is(JSON_TYPES)) {
       next(new UnsupportedMediaTypeError('application/json'));
       return;
     }
@@ -22,13 +24,14 @@ function jsonBody(route: AnyRouteDefinition): RequestHandler[] {
 }
 
 function handle(route: AnyRouteDefinition, services: Services): RequestHandler {
-  const bodySchema = route.request?.body && (route.surface === 'compat' ? route.request.body : strictBody(route.request.body));
-  const defaultStatus = Number(Object.keys(route.responses)[0] ?? 200);
+  const bodySchema = route.request?.body;
+  const defaultStatus = defaultSuccessStatus(route);
   return async (req: Request, res: Response) => {
     const input = {
       params: route.request?.params ? parsePart('params', route.request.params, req.params) : req.params,
       query: route.request?.query ? parsePart('query', route.request.query, req.query) : {},
-      body: bodySchema ? parsePart('body', bodySchema, req.body ?? {}) : undefined,
+      // No body at all reads as `{}`, so that missing required fields are named; a JSON `null` stays null.
+      body: bodySchema ? parsePart('body', bodySchema, req.body === undefined ? {} : req.body) : undefined,
     };
     const result = await route.handler(input, { req, res, services });
     if (res.headersSent) return;
@@ -42,6 +45,31 @@ function handle(route: AnyRouteDefinition, services: Services): RequestHandler {
   };
 }
 
+/** The status of a plain return: the lowest 2xx status the route declares (200 when none). */
+function defaultSuccessStatus(route: AnyRouteDefinition): number {
+  const successes = Object.keys(route.responses).map(Number).filter((status) => status >= 200 && status < 300);
+  return successes.length > 0 ? Math.min(...successes) : 200;
+}
+
+const SURFACE_RULES: Record<AnyRouteDefinition['surface'], { prefix: RegExp; auth: AuthKind[] }> = {
+  system: { prefix: /^\/(healthz|readyz|api\/config|api\/openapi\.json)$/, auth: ['public'] },
+  v1: { prefix: /^\/api\/v1\//, auth: ['apiKey'] },
+  dashboard: { prefix: /^\/api\/dashboard\//, auth: ['session', 'public'] },
+  compat: { prefix: /^\/(api\/(?!v1\/|dashboard\/)|clerk-webhook$)/, auth: ['apiKey', 'public'] },
+};
+
+/** Declaration mistakes that would expose or mis-serve a route stop the boot. */
+function checkDeclaration(route: AnyRouteDefinition, id: string): void {
+  const rule = SURFACE_RULES[route.surface];
+  if (!rule.prefix.test(route.path)) throw new Error(`Route ${id} does not belong to the ${route.surface} surface's paths`);
+  if (!rule.auth.includes(route.auth)) throw new Error(`Route ${id} on the ${route.surface} surface cannot use "${route.auth}" authentication`);
+  if (route.auth === 'session' && !route.permission) throw new Error(`Route ${id} needs a permission`);
+  if (route.request?.body && (route.surface === 'v1' || route.surface === 'dashboard')) {
+    const loose = findLooseObjects(route.request.body);
+    if (loose.length > 0) throw new Error(`Route ${id} must refuse unknown fields: use z.strictObject at ${loose.join(', ')}`);
+  }
+}
+
 /**
  * Mounts every route of the registry. A route whose auth kind has no authenticator configured is a
  * programming error and stops the boot, rather than being served unprotected.
@@ -53,6 +81,7 @@ export function mountRoutes(routes: AnyRouteDefinition[], services: Services, au
     const id = `${route.method.toUpperCase()} ${route.path}`;
     if (seen.has(id)) throw new Error(`Route ${id} is declared twice`);
     seen.add(id);
+    checkDeclaration(route, id);
     const markSurface = (_req: Request, res: Response, next: NextFunction) => {
       res.locals.surface = route.surface;
       next();

@@ -44,12 +44,13 @@ function keyCheck(key: Buffer): string {
  * Records which key this database belongs to on first boot, and refuses to boot later with another
  * one — otherwise secrets written by one replica could not be read by the next.
  */
-export async function verifyEncryptionKey(provider: DataProvider, key: Buffer): Promise<void> {
+export async function verifyEncryptionKey(provider: DataProvider, key: Buffer, config: Config): Promise<void> {
   const expected = keyCheck(key);
   const stored = await provider.instance.putSettingIfAbsent(CHECK_SETTING, expected);
   if (typeof stored !== 'string' || stored.length !== expected.length || !timingSafeEqual(Buffer.from(stored), Buffer.from(expected))) {
+    const source = config.encryptionKey ? 'ENCRYPTION_KEY' : `The key in ${path.join(config.home, KEY_FILE)}`;
     throw new StartupError(
-      'ENCRYPTION_KEY does not match the key this database was set up with. Use the original key (every engine replica must share it); secrets stored with another key cannot be read.',
+      `${source} does not match the key this database was set up with. Use the original key (every engine replica must share it); secrets stored with another key cannot be read.`,
     );
   }
 }

@@ -44,7 +44,11 @@ export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDef
       },
       handler: async (_input, { services }) => {
         const health = await services.provider.health();
-        if (health.database !== 'up') throw new ServiceUnavailableError(`Database unreachable: ${health.detail ?? 'no answer'}`, 2, 'database_unreachable');
+        if (health.database !== 'up') {
+          // The driver's message can name users and hosts: it goes to the log, not to the public.
+          services.logger.warn({ detail: health.detail }, 'Readiness check: database unreachable');
+          throw new ServiceUnavailableError('Database unreachable', 2, 'database_unreachable');
+        }
         if (health.migrations !== 'applied') throw new ServiceUnavailableError('Database migrations are pending', 2, 'migrations_pending');
         return { status: 'ready' as const, database: 'up' as const, migrations: 'applied' as const };
       },

@@ -21,7 +21,13 @@ describeProviderConformance('embedded', async () => {
     poolSize: 4,
     onClose: () => server.stop(),
   });
-  await provider.migrate();
+  try {
+    await provider.migrate();
+  } catch (error) {
+    await provider.close();
+    await fs.rm(home, { recursive: true, force: true });
+    throw error;
+  }
   return {
     provider,
     openReplica: open,

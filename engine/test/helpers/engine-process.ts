@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,29 +7,22 @@ export interface RunningEngine {
   /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
   /** SIGTERM, then SIGKILL if the engine has not exited after 10 s. */
-  stop(): Promise<void>;
+  /** Resolves with how the engine exited: `exit code 0`, `signal SIGKILL`, … */
+  stop(): Promise<string>;
   /** Everything the engine wrote to stdout and stderr so far. */
   output(): string;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const engineEntry = path.join(repoRoot, 'engine/dist/main.js');
+export const engineEntry = path.join(repoRoot, 'engine/dist/main.js');
 
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 const maxOutputChars = 200_000;
 
-/** Asks the OS for a free port: listen on 0, read the port, close. */
-export async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('could not determine a free port');
-  return address.port;
-}
+import { findFreePort } from '../../src/data/embedded/ports.js';
+
+export { findFreePort };
 
 async function isReady(url: string): Promise<boolean> {
   try {
@@ -77,12 +69,13 @@ export async function startEngine(options: { env: Record<string, string>; port?:
     });
   });
 
-  async function stop(): Promise<void> {
-    if (exitDescription !== null) return;
+  async function stop(): Promise<string> {
+    if (exitDescription !== null) return exitDescription;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
     await exited;
     clearTimeout(timer);
+    return exitDescription ?? 'unknown';
   }
 
   const output = () => collected;

@@ -1,6 +1,8 @@
 export interface EnqueueOptions {
-  /** At most one queued job per key (e.g. one retention run per project). */
-  singletonKey?: string;
+  /** At most one job per key within `dedupeWindowSeconds` (e.g. one retention run per project per hour). */
+  dedupeKey?: string;
+  /** Default 60. */
+  dedupeWindowSeconds?: number;
   startAfterSeconds?: number;
   retryLimit?: number;
   retryDelaySeconds?: number;

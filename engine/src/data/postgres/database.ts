@@ -65,12 +65,22 @@ function readiness(error: unknown): string {
   return `no response (${error instanceof Error ? error.message : String(error)})`;
 }
 
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 /**
  * Waits for the database to accept connections: retries with exponential backoff (0.25 s doubling to
  * 5 s) for up to `timeoutMs`, then gives up with a message saying what the server last answered.
  * Errors retrying cannot fix (bad password, missing database) stop at once.
  */
-export async function waitForDatabase(connectionString: string, timeoutMs: number, logger: Logger): Promise<void> {
+export async function waitForDatabase(connectionString: string, timeoutMs: number, logger: Logger, signal?: AbortSignal): Promise<void> {
   const target = describeDatabaseUrl(connectionString);
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
@@ -92,7 +102,8 @@ export async function waitForDatabase(connectionString: string, timeoutMs: numbe
       }
       const delay = Math.min(250 * 2 ** attempt, 5_000, Math.max(deadline - Date.now(), 0));
       logger.warn({ target, status, retryInMs: delay }, `Waiting for PostgreSQL at ${target}: ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, signal);
+      if (signal?.aborted) throw new StartupError('Stopped while waiting for PostgreSQL');
     } finally {
       await client.end().catch(() => {});
     }

@@ -6,6 +6,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Logger } from '../../logger.js';
 import type { HealthStatus, MigrationReport } from '../provider.js';
 import { pgErrorCode } from './database.js';
+import { installJobQueueSchema } from './ports/job-queue.js';
 
 /** The committed drizzle-kit output: engine/drizzle (same relative place from src/ and dist/). */
 export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -25,20 +26,36 @@ function migrationFiles() {
  */
 export async function runMigrations(pool: pg.Pool, logger: Logger): Promise<MigrationReport> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await acquireMigrationLock(client, logger);
     try {
       const before = await appliedCount(client);
       const total = migrationFiles().length;
       if (before < total) logger.info({ pending: total - before }, 'Applying database migrations');
       await migrate(drizzle(client), { migrationsFolder });
+      await installJobQueueSchema(client);
       const after = await appliedCount(client);
       return { applied: after - before, total };
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
+  } catch (error) {
+    failure = error as Error;
+    throw error;
   } finally {
-    client.release();
+    // A connection that failed mid-migration is discarded rather than reused.
+    client.release(failure);
+  }
+}
+
+/** Takes the lock, saying so when another engine holds it (it may be migrating a large change). */
+async function acquireMigrationLock(client: pg.PoolClient, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [MIGRATION_LOCK_KEY]);
+    if (rows[0]?.locked) return;
+    if (attempt === 0) logger.info('Another engine is migrating this database; waiting for it to finish');
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

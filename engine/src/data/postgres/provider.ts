@@ -46,9 +46,13 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     close() {
       closing ??= (async () => {
         await jobs.close().catch((error: unknown) => logger.warn({ err: error }, 'Stopping the job queue failed'));
-        await changeFeed.close();
-        await pool.end();
-        await options.onClose?.();
+        try {
+          await changeFeed.close();
+          await pool.end();
+        } finally {
+          // Stopping the embedded server must happen even if closing the pool failed.
+          await options.onClose?.();
+        }
       })();
       return closing;
     },

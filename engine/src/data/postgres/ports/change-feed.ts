@@ -34,7 +34,12 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async subscribe(listener: ChangeListener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
-    await this.ensureListening();
+    try {
+      await this.ensureListening();
+    } catch (error) {
+      this.listeners.delete(listener);
+      throw error;
+    }
     return async () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) await this.disconnect();
@@ -44,7 +49,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
-    await this.disconnect();
+    await this.disconnect(true);
   }
 
   private async ensureListening(): Promise<void> {
@@ -56,7 +61,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'forprompt-change-feed' });
+    // keepAlive: a half-open connection (server gone without a FIN) would otherwise never be noticed.
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'forprompt-change-feed', keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) this.dispatch(message.payload);
     });
@@ -65,8 +71,13 @@ export class PostgresChangeFeed implements ChangeFeed {
       this.handleLostConnection(client);
     });
     client.on('end', () => this.handleLostConnection(client));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.client = client;
   }
 
@@ -112,10 +123,12 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.reconnectTimer.unref();
   }
 
-  private async disconnect(): Promise<void> {
+  /** Ends the connection once nobody listens (unless `force`); a listener that arrived meanwhile keeps it. */
+  private async disconnect(force = false): Promise<void> {
+    await this.connecting?.catch(() => {});
+    if (!force && this.listeners.size > 0) return;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    await this.connecting?.catch(() => {});
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});

@@ -1,6 +1,23 @@
+import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from '../../../logger.js';
 import type { EnqueueOptions, JobHandler, JobQueue } from '../../ports/job-queue.js';
+
+/**
+ * Creates or upgrades pg-boss's `pgboss` schema on the given connection. Runs with the database
+ * migrations (under their advisory lock), so the engine needs no DDL rights at run time.
+ */
+export async function installJobQueueSchema(client: pg.PoolClient): Promise<void> {
+  const { default: PgBossClass } = await import('pg-boss');
+  const boss = new PgBossClass({
+    db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
+    migrate: true,
+    supervise: false,
+    schedule: false,
+  });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true, close: false });
+}
 
 /**
  * The job queue on pg-boss (its own `pgboss` schema in the same database). Started lazily on first
@@ -18,7 +35,7 @@ export class PgBossJobQueue implements JobQueue {
   async enqueue<T extends object>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | null> {
     const boss = await this.queue(name);
     return boss.send(name, payload, {
-      singletonKey: options.singletonKey,
+      ...(options.dedupeKey && { singletonKey: options.dedupeKey, singletonSeconds: options.dedupeWindowSeconds ?? 60 }),
       startAfter: options.startAfterSeconds,
       retryLimit: options.retryLimit ?? 3,
       retryDelay: options.retryDelaySeconds ?? 5,
@@ -49,7 +66,7 @@ export class PgBossJobQueue implements JobQueue {
   private async queue(name: string): Promise<PgBoss> {
     const boss = await this.start();
     if (!this.queues.has(name)) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name);
+      await boss.createQueue(name);
       this.queues.add(name);
     }
     return boss;
@@ -58,11 +75,16 @@ export class PgBossJobQueue implements JobQueue {
   private start(): Promise<PgBoss> {
     this.boss ??= (async () => {
       const { default: PgBossClass } = await import('pg-boss');
-      const boss = new PgBossClass({ connectionString: this.connectionString, max: 3, application_name: 'forprompt-jobs' });
+      // The schema is installed by the migrations (installJobQueueSchema); here it is only checked.
+      const boss = new PgBossClass({ connectionString: this.connectionString, max: 3, application_name: 'forprompt-jobs', migrate: false });
       boss.on('error', (error) => this.logger.error({ err: error }, 'Job queue error'));
       await boss.start();
       return boss;
     })();
+    // A failed start (database away) must not be remembered: the next use tries again.
+    this.boss.catch(() => {
+      this.boss = null;
+    });
     return this.boss;
   }
 }
