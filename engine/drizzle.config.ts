@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'drizzle-kit';
-import { defaultHome } from './src/config';
+import { defaultHome } from './src/config.js';
 
 /**
  * Used by the root scripts db:generate, db:push and db:studio. The database is DATABASE_URL, or else
