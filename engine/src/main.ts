@@ -13,6 +13,7 @@ import { openProvider } from './data/open.js';
 import type { DataProvider } from './data/provider.js';
 import { createApp } from './http/app.js';
 import { startHttpServer, type RunningServer } from './http/server.js';
+import { createServices } from './http/services.js';
 import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-key.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
@@ -34,10 +35,11 @@ class Engine {
     this.provider = await openProvider(config, logger, this.aborted.signal);
     this.throwIfStopping();
     logger.info(await this.provider.migrate(), 'Database schema is up to date');
-    await verifyEncryptionKey(this.provider, await resolveEncryptionKey(config), config);
+    const encryptionKey = await resolveEncryptionKey(config);
+    await verifyEncryptionKey(this.provider, encryptionKey, config);
     if (migrateOnly) return;
     this.throwIfStopping();
-    const { app } = createApp({ config, provider: this.provider, logger, version: appVersion });
+    const { app } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey }));
     this.server = await startHttpServer(app, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
     await writeRuntimeFile(config.home, {

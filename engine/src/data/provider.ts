@@ -75,6 +75,60 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
+export interface Member {
+  userId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  role: MemberRole;
+  joinedAt: Date;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: MemberRole;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  invitedBy: string | null;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface ProjectApiKey {
+  id: string;
+  projectId: string;
+  name: string;
+  /** What the UI shows, e.g. `fp_proj_Ab3d…`; the full key is shown once, at creation. */
+  keyPrefix: string;
+  createdBy: string | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface ProviderKey {
+  id: string;
+  organizationId: string;
+  service: 'openrouter' | 'openai' | 'anthropic' | 'custom';
+  name: string;
+  keyHint: string;
+  baseUrl: string | null;
+  createdAt: Date;
+}
+
 export interface HealthStatus {
   database: 'up' | 'down';
   migrations: 'applied' | 'pending' | 'unknown';
@@ -86,10 +140,125 @@ export interface MigrationReport {
   total: number;
 }
 
+export interface NewUserInput {
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  passwordHash?: string | null;
+}
+
 export interface UserStore {
-  create(ctx: WriteContext, input: { email: string; firstName?: string | null; lastName?: string | null }): Promise<User>;
+  create(ctx: WriteContext, input: NewUserInput): Promise<User>;
   get(userId: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
+  count(): Promise<number>;
+  /** The stored argon2id hash (null for users without a local password, e.g. synced from Clerk). */
+  getPasswordHash(userId: string): Promise<string | null>;
+  /** Sets a new password hash and ends every session of the user except `keepSessionId`. */
+  changePassword(ctx: WriteContext, userId: string, passwordHash: string, keepSessionId: string | null): Promise<void>;
+}
+
+export interface SessionStore {
+  /** Records a sign-in: the session and its audit entry. */
+  create(
+    ctx: WriteContext,
+    input: { userId: string; tokenHash: string; csrfTokenHash: string; expiresAt: Date },
+  ): Promise<Session>;
+  /** The live (unexpired) session with this token hash, and its CSRF token hash. */
+  find(tokenHash: string): Promise<(Session & { csrfTokenHash: string | null }) | null>;
+  /** Slides the expiry; writes at most once a minute per session. */
+  touch(sessionId: string, expiresAt: Date): Promise<void>;
+  list(userId: string): Promise<Session[]>;
+  revoke(ctx: WriteContext, userId: string, sessionId: string): Promise<boolean>;
+  /** Ends every session of the user except `keepSessionId`; returns how many ended. */
+  revokeOthers(ctx: WriteContext, userId: string, keepSessionId: string | null): Promise<number>;
+}
+
+export interface SetupInput {
+  email: string;
+  passwordHash: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  organizationName: string;
+  projectName: string;
+}
+
+export interface SetupStore {
+  /**
+   * First run: creates the owner, the first organization and a default project — only while no user
+   * exists (ConflictError `setup_already_done` otherwise, also when two requests race).
+   */
+  bootstrap(ctx: Omit<WriteContext, 'actor'>, input: SetupInput): Promise<{ user: User; organization: Organization; project: Project }>;
+}
+
+export interface MemberStore {
+  list(organizationId: string): Promise<Member[]>;
+  /** The last owner can neither be demoted nor removed (ConflictError `last_owner`). */
+  changeRole(ctx: WriteContext, organizationId: string, userId: string, role: MemberRole): Promise<Member>;
+  remove(ctx: WriteContext, organizationId: string, userId: string): Promise<void>;
+}
+
+export interface InvitationStore {
+  /** A new pending invitation; re-inviting an address with one pending replaces it. */
+  create(
+    ctx: WriteContext,
+    organizationId: string,
+    input: { email: string; role: MemberRole; tokenHash: string; expiresAt: Date },
+  ): Promise<Invitation>;
+  list(organizationId: string): Promise<Invitation[]>;
+  revoke(ctx: WriteContext, organizationId: string, invitationId: string): Promise<void>;
+  /** The invitation behind a link, with its organization's name (any status). */
+  findByToken(tokenHash: string): Promise<(Invitation & { organizationName: string }) | null>;
+  /**
+   * Accepts for `userId`: adds the membership (keeping a higher existing role) — only a pending,
+   * unexpired invitation (ConflictError `invitation_used` / `invitation_revoked`, 410 `invitation_expired`).
+   */
+  accept(ctx: WriteContext, tokenHash: string, userId: string): Promise<{ organizationId: string; role: MemberRole }>;
+}
+
+export interface ApiKeyStore {
+  create(
+    ctx: WriteContext,
+    organizationId: string,
+    projectId: string,
+    input: { name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null },
+  ): Promise<ProjectApiKey>;
+  list(organizationId: string, projectId: string): Promise<ProjectApiKey[]>;
+  revoke(ctx: WriteContext, organizationId: string, projectId: string, keyId: string): Promise<void>;
+  /** A new key in place of `keyId`; the old one keeps working for `graceSeconds`, then expires. */
+  rotate(
+    ctx: WriteContext,
+    organizationId: string,
+    projectId: string,
+    keyId: string,
+    input: { keyHash: string; keyPrefix: string; graceSeconds: number },
+  ): Promise<ProjectApiKey>;
+  /** The key with this SHA-256 hash (revoked and expired ones too: the caller says why it refuses). */
+  findByHash(keyHash: string): Promise<(ProjectApiKey & { organizationId: string }) | null>;
+  /** Records use; writes at most once a minute per key. */
+  touch(keyId: string): Promise<void>;
+}
+
+export interface ProviderKeyStore {
+  create(
+    ctx: WriteContext,
+    organizationId: string,
+    input: { service: ProviderKey['service']; name: string; encryptedKey: string; keyHint: string; baseUrl: string | null },
+  ): Promise<ProviderKey>;
+  list(organizationId: string): Promise<ProviderKey[]>;
+  /** The encrypted key, for the AI features (never sent to a browser). */
+  getEncrypted(organizationId: string, keyId: string): Promise<string | null>;
+  delete(ctx: WriteContext, organizationId: string, keyId: string): Promise<void>;
+}
+
+export interface PasswordResetStore {
+  /** An admin's one-time reset link for a member of their organization. */
+  create(ctx: WriteContext, organizationId: string, userId: string, input: { tokenHash: string; expiresAt: Date }): Promise<void>;
+  /**
+   * Uses the link: sets the password and ends all the user's sessions. ConflictError
+   * `reset_link_used`, 410 `reset_link_expired`, 404 for an unknown link.
+   */
+  consume(ctx: Omit<WriteContext, 'actor'>, tokenHash: string, passwordHash: string): Promise<{ userId: string }>;
 }
 
 export interface OrganizationStore {
@@ -99,6 +268,8 @@ export interface OrganizationStore {
   rename(ctx: WriteContext, organizationId: string, name: string): Promise<Organization>;
   listForUser(userId: string): Promise<Array<Organization & { role: MemberRole }>>;
   getRole(organizationId: string, userId: string): Promise<MemberRole | null>;
+  /** Deletes the organization and everything in it. */
+  delete(ctx: WriteContext, organizationId: string): Promise<void>;
 }
 
 export interface ProjectStore {
@@ -112,6 +283,8 @@ export interface ProjectStore {
 
 export interface AuditQuery {
   action?: string;
+  /** Entries older than this one (keyset pagination: pass the last id of the previous page). */
+  before?: { createdAt: Date; id: string };
   actorUserId?: string;
   targetType?: string;
   targetId?: string;
@@ -122,6 +295,11 @@ export interface AuditQuery {
 
 export interface AuditStore {
   list(organizationId: string, query?: AuditQuery): Promise<AuditEntry[]>;
+  /** An event that changes nothing else but must be on record (a failed sign-in, a key shown). */
+  record(
+    ctx: WriteContext,
+    entry: { organizationId: string | null; action: string; summary: string; targetType?: string; targetId?: string },
+  ): Promise<void>;
 }
 
 export interface OutboxStore {
@@ -147,9 +325,16 @@ export interface DataProvider {
   migrate(): Promise<MigrationReport>;
   health(): Promise<HealthStatus>;
   readonly instance: InstanceStore;
+  readonly setup: SetupStore;
   readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly passwordResets: PasswordResetStore;
   readonly orgs: OrganizationStore;
+  readonly members: MemberStore;
+  readonly invitations: InvitationStore;
   readonly projects: ProjectStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly providerKeys: ProviderKeyStore;
   readonly audit: AuditStore;
   readonly outbox: OutboxStore;
   /** Cache invalidation across engine replicas. */

@@ -8,7 +8,7 @@ import { ConflictError } from '../errors.js';
 import { createPostgresProvider } from '../data/postgres/provider.js';
 import type { DataProvider } from '../data/provider.js';
 import { createTestDatabase } from '../../test/helpers/db.js';
-import { serveApp, silentLogger, testConfig } from '../../test/helpers/app.js';
+import { serveApp, silentLogger, testServices } from '../../test/helpers/app.js';
 import { createApp } from './app.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from './registry.js';
 
@@ -336,13 +336,13 @@ describe('the engine app', () => {
         responses: { 200: { description: 'ok' } },
         handler: async () => ({}),
       });
-      expect(() => createApp({ config: testConfig(), provider, logger: silentLogger, version: 'x' }, { routes: [route] })).toThrow(/needs "apiKey" authentication/);
+      expect(() => createApp(testServices(provider), { routes: [route], authenticators: {} })).toThrow(/needs "apiKey" authentication/);
     });
 
     it('refuses route declarations that would serve the wrong surface, auth or unknown fields', () => {
       const base = { method: 'post' as const, summary: 'x', tags: [], responses: { 200: { description: 'ok' } }, handler: async () => ({}) };
       const mount = (route: AnyRouteDefinition) =>
-        createApp({ config: testConfig(), provider, logger: silentLogger, version: 'x' }, { routes: [route], authenticators: { apiKey: letEveryoneIn, session: letEveryoneIn } });
+        createApp(testServices(provider), { routes: [route], authenticators: { apiKey: letEveryoneIn, session: letEveryoneIn } });
       expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'v1', auth: 'apiKey' })).toThrow(/does not belong to the v1 surface/);
       expect(() => mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'public' })).toThrow(/cannot use "public"/);
       expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'dashboard', auth: 'session' })).toThrow(/needs a permission/);

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import compression from 'compression';
+import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { NotFoundError } from '../errors.js';
+import { createAuthenticators } from '../access/authenticators.js';
+import { assertSameOrigin } from '../auth/session-cookie.js';
 import { systemRoutes } from '../system/routes.js';
+import { featureRoutes } from './routes.js';
 import { errorHandler } from './error-handler.js';
 import type { AnyRouteDefinition, AuthKind } from './registry.js';
 import { mountRoutes, type Authenticator } from './router.js';
@@ -13,8 +17,9 @@ import type { Services } from './services.js';
 import { staticUi } from './static-ui.js';
 
 export interface AppOptions {
-  /** Feature routes to mount beside the system routes. */
+  /** Routes to mount instead of the features' (tests probing the registry); system routes always. */
   routes?: AnyRouteDefinition[];
+  /** Replace the authenticators built from the services (tests). */
   authenticators?: Partial<Record<AuthKind, Authenticator>>;
   /** The built dashboard (defaults to ui/dist). */
   uiDirectory?: string;
@@ -32,7 +37,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export function createApp(services: Services, options: AppOptions = {}): EngineApp {
   const { config, logger } = services;
   const routes: AnyRouteDefinition[] = [];
-  routes.push(...systemRoutes(() => routes), ...(options.routes ?? []));
+  routes.push(...systemRoutes(() => routes), ...(options.routes ?? featureRoutes()));
 
   const app = express();
   app.disable('x-powered-by');
@@ -79,7 +84,13 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
     app.use(cors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] }));
   }
 
-  app.use(mountRoutes(routes, services, options.authenticators ?? {}));
+  app.use(cookieParser());
+  // Cookie-authenticated browsers: a state-changing dashboard request must come from our own origin.
+  app.use('/api/dashboard', (req, _res, next) => {
+    assertSameOrigin(req, config);
+    next();
+  });
+  app.use(mountRoutes(routes, services, options.authenticators ?? createAuthenticators(services, services.identify)));
   app.use('/api', (req, _res, next) => next(new NotFoundError(`API route ${req.method} ${req.originalUrl.split('?')[0]}`, 'route_not_found')));
   app.use(staticUi(options.uiDirectory));
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`, 'route_not_found')));

@@ -57,8 +57,13 @@ export interface RouteDefinition<
   request?: { params?: P; query?: Q; body?: B };
   /** Success status → description and schema; the first is the default status of a plain return. */
   responses: Record<number, { description: string; schema?: z.ZodType<R> }>;
-  /** Largest accepted JSON body; default 1 MB. */
+  /** Largest accepted body; default 1 MB. */
   bodyLimitBytes?: number;
+  /**
+   * Hand the handler the body's exact bytes (a Buffer in `input.body`) instead of parsed JSON — for
+   * signature checks over the raw payload (webhooks). The handler validates what it parses.
+   */
+  rawBody?: boolean;
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, context: RouteContext) => Promise<R | Reply<R> | void>;
 }
 

@@ -10,6 +10,7 @@ export type Authenticator = (route: AnyRouteDefinition) => RequestHandler;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 function jsonBody(route: AnyRouteDefinition): RequestHandler[] {
+  if (route.rawBody) return [express.raw({ type: () => true, limit: route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES })];
   if (!route.request?.body) return [];
   const parse = express.json({ limit: route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, strict: false, type: JSON_TYPES });
   const requireJson: RequestHandler = (req, _res, next) => {
@@ -31,7 +32,9 @@ function handle(route: AnyRouteDefinition, services: Services): RequestHandler {
       params: route.request?.params ? parsePart('params', route.request.params, req.params) : req.params,
       query: route.request?.query ? parsePart('query', route.request.query, req.query) : {},
       // No body at all reads as `{}`, so that missing required fields are named; a JSON `null` stays null.
-      body: bodySchema ? parsePart('body', bodySchema, req.body === undefined ? {} : req.body) : undefined,
+      body: route.rawBody
+        ? Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+        : bodySchema ? parsePart('body', bodySchema, req.body === undefined ? {} : req.body) : undefined,
     };
     const result = await route.handler(input, { req, res, services });
     if (res.headersSent) return;

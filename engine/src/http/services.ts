@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { DataProvider } from '../data/provider.js';
 import type { Logger } from '../logger.js';
+import { SecretBox } from '../lib/secret-box.js';
+import { localIdentity, type IdentifyUser } from '../access/authenticators.js';
 
 /** What route handlers may use: built once at boot and passed to every handler. */
 export interface Services {
@@ -8,4 +10,24 @@ export interface Services {
   provider: DataProvider;
   logger: Logger;
   version: string;
+  /** Encrypts secrets at rest under ENCRYPTION_KEY. */
+  secretBox: SecretBox;
+  /** Who is signed in (local session cookie, or a Clerk token); null when nobody. */
+  identify: IdentifyUser;
+}
+
+export interface ServiceInputs {
+  config: Config;
+  provider: DataProvider;
+  logger: Logger;
+  version: string;
+  encryptionKey: Buffer;
+  /** How dashboard users are identified; local sessions unless given (Clerk mode). */
+  identify?: (services: Services) => IdentifyUser;
+}
+
+export function createServices({ encryptionKey, identify = localIdentity, ...rest }: ServiceInputs): Services {
+  const services = { ...rest, secretBox: new SecretBox(encryptionKey) } as Services;
+  services.identify = identify(services);
+  return services;
 }

@@ -4,6 +4,13 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DataProvider } from '../../src/data/provider.js';
 import { createApp, type AppOptions } from '../../src/http/app.js';
+import { createServices, type Services } from '../../src/http/services.js';
+
+export const testEncryptionKey = Buffer.alloc(32, 7);
+
+export function testServices(provider: DataProvider, config: Config = testConfig()): Services {
+  return createServices({ config, provider, logger: silentLogger, version: '0.0.0-test', encryptionKey: testEncryptionKey });
+}
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -14,7 +21,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** The engine's app on a real HTTP port, for tests that speak HTTP to it. */
 export async function serveApp(provider: DataProvider, options: AppOptions & { config?: Config } = {}) {
   const config = options.config ?? testConfig();
-  const { app, routes } = createApp({ config, provider, logger: silentLogger, version: '0.0.0-test' }, options);
+  const { app, routes } = createApp(testServices(provider, config), options);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

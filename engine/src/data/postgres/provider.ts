@@ -5,11 +5,18 @@ import { migrationHealth, runMigrations } from './migrate.js';
 import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
+import { apiKeyStore } from './stores/api-keys.js';
 import { auditStore } from './stores/audit.js';
 import { instanceStore } from './stores/instance.js';
 import { organizationStore } from './stores/organizations.js';
+import { invitationStore } from './stores/invitations.js';
+import { memberStore } from './stores/members.js';
 import { outboxStore } from './stores/outbox.js';
+import { passwordResetStore } from './stores/password-resets.js';
 import { projectStore } from './stores/projects.js';
+import { providerKeyStore } from './stores/provider-keys.js';
+import { sessionStore } from './stores/sessions.js';
+import { setupStore } from './stores/setup.js';
 import { userStore } from './stores/users.js';
 
 export interface PostgresProviderOptions {
@@ -35,9 +42,16 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     migrate: () => runMigrations(pool, logger),
     health: () => migrationHealth(pool),
     instance: instanceStore(db),
+    setup: setupStore(db),
     users: userStore(db),
+    sessions: sessionStore(db),
+    passwordResets: passwordResetStore(db),
     orgs: organizationStore(db),
+    members: memberStore(db),
+    invitations: invitationStore(db),
     projects: projectStore(db),
+    apiKeys: apiKeyStore(db),
+    providerKeys: providerKeyStore(db),
     audit: auditStore(db),
     outbox: outboxStore(db),
     changeFeed,

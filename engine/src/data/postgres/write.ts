@@ -18,42 +18,49 @@ export interface EventRecord {
   payload: Record<string, unknown>;
 }
 
+export interface CommandOutcome<T> {
+  result: T;
+  audit: AuditRecord;
+  events?: EventRecord[];
+}
+
 /**
  * Runs one use-case command: the change, its audit entry and its outgoing events commit together
  * or not at all. Every write method of the provider goes through here.
  */
-export async function command<T>(
-  db: Database,
-  ctx: WriteContext,
-  change: (tx: Transaction) => Promise<{ result: T; audit: AuditRecord; events?: EventRecord[] }>,
-): Promise<T> {
+export async function command<T>(db: Database, ctx: WriteContext, change: (tx: Transaction) => Promise<CommandOutcome<T>>): Promise<T> {
   return db.transaction(async (tx) => {
-    const { result, audit, events = [] } = await change(tx);
-    await tx.insert(auditLog).values({
-      organizationId: audit.organizationId,
-      projectId: audit.projectId ?? null,
-      actorType: ctx.actor.type,
-      actorUserId: ctx.actor.type === 'user' ? ctx.actor.userId : null,
-      actorApiKeyId: ctx.actor.type === 'api_key' ? ctx.actor.apiKeyId : null,
-      action: audit.action,
-      targetType: audit.targetType ?? null,
-      targetId: audit.targetId ?? null,
-      summary: audit.summary,
-      ip: ctx.ip ?? null,
-      userAgent: ctx.userAgent ?? null,
-    });
-    if (events.length > 0) {
-      await tx.insert(outboxEvents).values(
-        events.map((event) => ({
-          organizationId: event.organizationId,
-          projectId: event.projectId ?? null,
-          type: event.type,
-          payload: event.payload,
-        })),
-      );
-    }
-    return result;
+    const outcome = await change(tx);
+    await record(tx, ctx, outcome);
+    return outcome.result;
   });
+}
+
+/** Writes a command's audit entry and events inside the caller's transaction. */
+export async function record(tx: Transaction, ctx: WriteContext, { audit, events = [] }: Omit<CommandOutcome<unknown>, 'result'>): Promise<void> {
+  await tx.insert(auditLog).values({
+    organizationId: audit.organizationId,
+    projectId: audit.projectId ?? null,
+    actorType: ctx.actor.type,
+    actorUserId: ctx.actor.type === 'user' ? ctx.actor.userId : null,
+    actorApiKeyId: ctx.actor.type === 'api_key' ? ctx.actor.apiKeyId : null,
+    action: audit.action,
+    targetType: audit.targetType ?? null,
+    targetId: audit.targetId ?? null,
+    summary: audit.summary,
+    ip: ctx.ip ?? null,
+    userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+  });
+  if (events.length > 0) {
+    await tx.insert(outboxEvents).values(
+      events.map((event) => ({
+        organizationId: event.organizationId,
+        projectId: event.projectId ?? null,
+        type: event.type,
+        payload: event.payload,
+      })),
+    );
+  }
 }
 
 /** Describes a field change for the audit summary without leaking long contents. */

@@ -140,3 +140,30 @@ export const organizationApiKeys = pgTable(
 );
 export type OrganizationApiKey = typeof organizationApiKeys.$inferSelect;
 export type NewOrganizationApiKey = typeof organizationApiKeys.$inferInsert;
+
+// One-time password reset links an admin issues for a member (there is no mail server: the admin
+// passes the link on). Only the token's SHA-256 is stored.
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_resets_user_idx').on(t.userId)],
+);
+export type PasswordReset = typeof passwordResets.$inferSelect;
+
+// Clerk webhook deliveries already applied, by their svix-id: a replayed delivery changes nothing.
+export const clerkWebhookEvents = pgTable('clerk_webhook_events', {
+  svixId: text('svix_id').primaryKey(),
+  eventType: text('event_type').notNull(),
+  receivedAt: timestamptz('received_at').defaultNow().notNull(),
+});

@@ -1,10 +1,15 @@
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { auditLog } from '../schema/index.js';
 import type { Database } from '../database.js';
+import { record } from '../write.js';
 import type { AuditEntry, AuditStore } from '../../provider.js';
 
 export function auditStore(db: Database): AuditStore {
   return {
+    async record(ctx, entry) {
+      await db.transaction((tx) => record(tx, ctx, { audit: entry }));
+    },
+
     async list(organizationId, query = {}) {
       const conditions: SQL[] = [eq(auditLog.organizationId, organizationId)];
       if (query.action) conditions.push(eq(auditLog.action, query.action));
@@ -13,12 +18,17 @@ export function auditStore(db: Database): AuditStore {
       if (query.targetId) conditions.push(eq(auditLog.targetId, query.targetId));
       if (query.since) conditions.push(gte(auditLog.createdAt, query.since));
       if (query.until) conditions.push(lte(auditLog.createdAt, query.until));
+      if (query.before) {
+        conditions.push(
+          or(lt(auditLog.createdAt, query.before.createdAt), and(eq(auditLog.createdAt, query.before.createdAt), lt(auditLog.id, query.before.id)))!,
+        );
+      }
       const rows = await db
         .select()
         .from(auditLog)
         .where(and(...conditions))
         .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-        .limit(Math.min(query.limit ?? 100, 1000));
+        .limit(Math.min(query.limit ?? 100, 10_000));
       return rows.map(
         (row): AuditEntry => ({
           id: row.id,

@@ -8,7 +8,7 @@ import type { Organization, OrganizationStore } from '../../provider.js';
 
 type OrganizationRow = typeof organizations.$inferSelect;
 
-function toOrganization(row: OrganizationRow): Organization {
+export function toOrganization(row: OrganizationRow): Organization {
   return {
     id: row.id,
     name: row.name,
@@ -20,7 +20,7 @@ function toOrganization(row: OrganizationRow): Organization {
 }
 
 /** Inserts with the first free slug; an explicitly requested slug that is taken is a conflict. */
-async function insertOrganization(tx: Transaction, name: string, requestedSlug: string | undefined): Promise<OrganizationRow> {
+export async function insertOrganization(tx: Transaction, name: string, requestedSlug: string | undefined): Promise<OrganizationRow> {
   const candidates = requestedSlug ? [requestedSlug] : slugCandidates(slugify(name));
   for (const slug of candidates) {
     const [row] = await tx.insert(organizations).values({ name, slug }).onConflictDoNothing().returning();
@@ -85,6 +85,19 @@ export function organizationStore(db: Database): OrganizationStore {
         .where(eq(organizationMembers.userId, userId))
         .orderBy(asc(organizations.name));
       return rows.map(({ organization, role }) => ({ ...toOrganization(organization), role }));
+    },
+
+    async delete(ctx, organizationId) {
+      await command(db, ctx, async (tx) => {
+        const [deleted] = await tx.delete(organizations).where(eq(organizations.id, organizationId)).returning();
+        if (!deleted) throw new NotFoundError('Organization', 'organization_not_found');
+        // The organization's audit rows go with it; the deletion itself is kept instance-wide.
+        return {
+          result: undefined,
+          audit: { organizationId: null, action: 'organization.deleted', targetType: 'organization', targetId: organizationId, summary: `organization "${deleted.name}" deleted` },
+          events: [{ organizationId: null, type: 'organization.deleted', payload: { organizationId } }],
+        };
+      });
     },
 
     async getRole(organizationId, userId) {

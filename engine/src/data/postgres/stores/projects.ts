@@ -8,7 +8,7 @@ import type { Project, ProjectStore } from '../../provider.js';
 
 type ProjectRow = typeof projects.$inferSelect;
 
-function toProject(row: ProjectRow): Project {
+export function toProject(row: ProjectRow): Project {
   return {
     id: row.id,
     organizationId: row.organizationId,
@@ -23,7 +23,7 @@ function toProject(row: ProjectRow): Project {
 const inOrganization = (organizationId: string, projectId: string) =>
   and(eq(projects.organizationId, organizationId), eq(projects.id, projectId));
 
-async function insertProject(
+export async function insertProject(
   tx: Transaction,
   organizationId: string,
   input: { name: string; slug?: string; description?: string | null },

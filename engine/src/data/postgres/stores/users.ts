@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
-import { users } from '../schema/index.js';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { sessions, users } from '../schema/index.js';
 import { command } from '../write.js';
 import { isUniqueViolation, type Database } from '../database.js';
-import { ConflictError } from '../../../errors.js';
+import { ConflictError, NotFoundError } from '../../../errors.js';
 import type { User, UserStore } from '../../provider.js';
 
 type UserRow = typeof users.$inferSelect;
@@ -27,7 +27,7 @@ export function userStore(db: Database): UserStore {
         return await command(db, ctx, async (tx) => {
           const [row] = await tx
             .insert(users)
-            .values({ email, firstName: input.firstName ?? null, lastName: input.lastName ?? null })
+            .values({ email, firstName: input.firstName ?? null, lastName: input.lastName ?? null, passwordHash: input.passwordHash ?? null })
             .returning();
           const user = toUser(row!);
           return {
@@ -44,6 +44,29 @@ export function userStore(db: Database): UserStore {
     async get(userId) {
       const [row] = await db.select().from(users).where(eq(users.id, userId));
       return row ? toUser(row) : null;
+    },
+
+    async count() {
+      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+      return row?.count ?? 0;
+    },
+
+    async getPasswordHash(userId) {
+      const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+      return row?.passwordHash ?? null;
+    },
+
+    async changePassword(ctx, userId, passwordHash, keepSessionId) {
+      await command(db, ctx, async (tx) => {
+        const [row] = await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId)).returning({ id: users.id });
+        if (!row) throw new NotFoundError('User', 'user_not_found');
+        const others = keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId);
+        await tx.delete(sessions).where(others);
+        return {
+          result: undefined,
+          audit: { organizationId: null, action: 'user.password_changed', targetType: 'user', targetId: userId, summary: 'password changed; other sessions signed out' },
+        };
+      });
     },
 
     async findByEmail(email) {

@@ -1,0 +1,92 @@
+import { Webhook, WebhookVerificationError } from 'svix';
+import { z } from 'zod';
+import { ServiceUnavailableError, ValidationError } from '../../errors.js';
+import { defineRoute, type AnyRouteDefinition } from '../../http/registry.js';
+import type { Services } from '../../http/services.js';
+import { toFieldIssues } from '../../http/validate.js';
+import type { ClerkSyncStore } from '../../data/clerk-sync.js';
+import type { DataProvider } from '../../data/provider.js';
+import { clerkEventEnvelope, toSyncEvent } from './events.js';
+import { defaultClerkRoleMap, type ClerkRoleMap } from './roles.js';
+
+/** The Clerk mirror of the data provider. TODO(lead): becomes `services.provider.clerk` once DataProvider has it. */
+export function clerkStoreOf(services: Services): ClerkSyncStore {
+  return (services.provider as DataProvider & { clerk: ClerkSyncStore }).clerk;
+}
+
+const webhookResponse = z.object({
+  received: z.literal(true),
+  result: z.enum(['applied', 'duplicate', 'stale', 'ignored']),
+});
+
+/** The svix headers, as svix reads them (it also accepts the unbranded `webhook-*` names). */
+function signatureHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const names = ['svix-id', 'svix-timestamp', 'svix-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
+  return Object.fromEntries(names.flatMap((name) => (typeof headers[name] === 'string' ? [[name, headers[name]]] : [])));
+}
+
+/** The payload, when the signature over its exact bytes is Clerk's (via svix) and recent. */
+function verifiedPayload(secret: string, body: Buffer, headers: Record<string, string>): unknown {
+  let webhook: Webhook;
+  try {
+    webhook = new Webhook(secret);
+  } catch {
+    throw new ServiceUnavailableError('CLERK_WEBHOOK_SECRET is not a valid signing secret (whsec_…)', 60, 'clerk_webhook_not_configured');
+  }
+  try {
+    return webhook.verify(body, headers);
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) throw new ValidationError('Invalid webhook signature', [], 'invalid_signature');
+    // svix parses the payload only once the signature matched.
+    if (error instanceof SyntaxError) throw new ValidationError('Request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }], 'invalid_json');
+    throw error;
+  }
+}
+
+function parseEvent(svixId: string, payload: unknown, roleMap: ClerkRoleMap) {
+  try {
+    return toSyncEvent(svixId, clerkEventEnvelope.parse(payload), roleMap);
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    const issues = toFieldIssues('body', error);
+    throw new ValidationError(`Invalid Clerk event: ${issues.map((issue) => issue.path).join(', ')}`, issues);
+  }
+}
+
+/**
+ * Clerk's webhook (issue 4), at the original's path and under /api/auth. Public: the svix signature
+ * with CLERK_WEBHOOK_SECRET is the authentication. Applying is idempotent per svix id, so Clerk's
+ * retries are safe; a failure answers 5xx and Clerk retries.
+ */
+export function clerkWebhookRoutes(options: { roleMap?: ClerkRoleMap } = {}): AnyRouteDefinition[] {
+  const roleMap = options.roleMap ?? defaultClerkRoleMap;
+  return ['/clerk-webhook', '/api/auth/clerk/webhook'].map((path) =>
+    defineRoute({
+      method: 'post',
+      path,
+      surface: 'compat',
+      auth: 'public',
+      rawBody: true,
+      summary: 'Clerk webhook: mirrors users, organizations, memberships and invitations',
+      description: 'Signed by svix with CLERK_WEBHOOK_SECRET (headers svix-id, svix-timestamp, svix-signature). A replayed svix-id changes nothing.',
+      tags: ['auth'],
+      responses: {
+        200: { description: 'Received; `result` says whether it changed anything', schema: webhookResponse },
+        400: { description: 'Bad signature (invalid_signature) or malformed event; nothing written' },
+        503: { description: 'CLERK_WEBHOOK_SECRET is not set (clerk_webhook_not_configured)' },
+      },
+      handler: async ({ body }, { req, services }) => {
+        const secret = services.config.auth.clerk.webhookSecret;
+        if (!secret) throw new ServiceUnavailableError('Clerk webhooks are not configured: set CLERK_WEBHOOK_SECRET', 60, 'clerk_webhook_not_configured');
+        const headers = signatureHeaders(req.headers);
+        const payload = verifiedPayload(secret, Buffer.isBuffer(body) ? body : Buffer.alloc(0), headers);
+        // Verified above: the id is part of what svix signed.
+        const svixId = headers['svix-id'] ?? headers['webhook-id']!;
+        const event = parseEvent(svixId, payload, roleMap);
+        const result = event ? await clerkStoreOf(services).applyWebhookEvent(event) : 'ignored';
+        if (event) services.logger.info({ svixId, type: event.type, result }, 'Clerk webhook event');
+        return { received: true as const, result };
+      },
+    }),
+  );
+}

@@ -1,0 +1,80 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { organizations, users } from '../schema/index.js';
+import type { Transaction } from '../database.js';
+import { slugCandidates, slugify } from '../../../lib/slug.js';
+import type { ClerkMemberUserData } from '../../clerk-sync.js';
+
+// Row helpers for the Clerk mirror (stores/clerk.ts): find-or-create by Clerk id, free emails and slugs.
+
+/**
+ * Serializes transactions that touch the same Clerk objects (two deliveries for one user, a webhook
+ * racing a session token). Every transaction takes all its locks up front, in one order, so two of them
+ * cannot deadlock.
+ */
+export async function lockClerkIds(tx: Transaction, ...clerkIds: Array<string | null>): Promise<void> {
+  const keys = [...new Set(clerkIds.filter((id): id is string => id !== null))].sort();
+  for (const key of keys) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`clerk:${key}`}, 0))`);
+}
+
+/** Stands in for a Clerk user's email until Clerk tells it; `.invalid` can never receive mail. */
+export function placeholderEmail(clerkUserId: string): string {
+  return `${clerkUserId}@users.clerk.invalid`;
+}
+
+/**
+ * The address, normalized, unless another account holds it. Accounts are matched by Clerk id only:
+ * an address already in use is never taken as proof that two accounts are the same person.
+ */
+export async function unusedEmail(tx: Transaction, email: string, ownUserId?: string): Promise<string | null> {
+  const normalized = email.trim().toLowerCase();
+  const [holder] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(sql`lower(${users.email})`, normalized), ownUserId ? ne(users.id, ownUserId) : undefined));
+  return holder ? null : normalized;
+}
+
+/** Clerk's slug (or the name's) when free, else the first free variant: acme, acme-2, … */
+export async function unusedSlug(tx: Transaction, wanted: string, clerkOrganizationId: string, ownOrganizationId?: string): Promise<string> {
+  const base = slugify(wanted);
+  // Past the numbered variants, the Clerk id makes it unique.
+  for (const slug of [...slugCandidates(base), slugify(`${base}-${clerkOrganizationId}`)]) {
+    const [holder] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, slug));
+    if (!holder || holder.id === ownOrganizationId) return slug;
+  }
+  throw new Error(`No free organization slug for Clerk organization ${clerkOrganizationId}`);
+}
+
+/**
+ * Our user for a Clerk user, created as a placeholder from what the caller knows when it has not been
+ * synced yet. The placeholder has no `clerk_updated_at`, so the next user event overwrites it.
+ */
+export async function ensureUser(tx: Transaction, user: ClerkMemberUserData): Promise<{ id: string; email: string; created: boolean }> {
+  const [existing] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.clerkId, user.clerkId));
+  if (existing) return { ...existing, created: false };
+  const email = (user.email ? await unusedEmail(tx, user.email) : null) ?? placeholderEmail(user.clerkId);
+  const [row] = await tx
+    .insert(users)
+    .values({ clerkId: user.clerkId, email, firstName: user.firstName, lastName: user.lastName, imageUrl: user.imageUrl })
+    .returning({ id: users.id, email: users.email });
+  return { ...row!, created: true };
+}
+
+export interface OrganizationSketch {
+  clerkId: string;
+  name: string;
+  slug: string | null;
+  imageUrl: string | null;
+}
+
+/** Our organization for a Clerk organization, created as a placeholder (see ensureUser) when not synced yet. */
+export async function ensureOrganization(tx: Transaction, organization: OrganizationSketch): Promise<{ id: string; created: boolean }> {
+  const [existing] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, organization.clerkId));
+  if (existing) return { id: existing.id, created: false };
+  const slug = await unusedSlug(tx, organization.slug ?? organization.name, organization.clerkId);
+  const [row] = await tx
+    .insert(organizations)
+    .values({ clerkId: organization.clerkId, name: organization.name, slug, imageUrl: organization.imageUrl })
+    .returning({ id: organizations.id });
+  return { id: row!.id, created: true };
+}

@@ -1,0 +1,86 @@
+import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { sessions } from '../schema/index.js';
+import { command } from '../write.js';
+import type { Database } from '../database.js';
+import type { Session, SessionStore } from '../../provider.js';
+
+type SessionRow = typeof sessions.$inferSelect;
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    userId: row.userId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    expiresAt: row.expiresAt,
+  };
+}
+
+export function sessionStore(db: Database): SessionStore {
+  return {
+    async create(ctx, input) {
+      return command(db, ctx, async (tx) => {
+        const [row] = await tx
+          .insert(sessions)
+          .values({ ...input, ip: ctx.ip ?? null, userAgent: ctx.userAgent?.slice(0, 500) ?? null })
+          .returning();
+        return {
+          result: toSession(row!),
+          audit: { organizationId: null, action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' },
+        };
+      });
+    },
+
+    async find(tokenHash) {
+      const [row] = await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
+      return row ? { ...toSession(row), csrfTokenHash: row.csrfTokenHash } : null;
+    },
+
+    async touch(sessionId, expiresAt) {
+      await db
+        .update(sessions)
+        .set({ lastSeenAt: sql`now()`, expiresAt })
+        .where(and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)));
+    },
+
+    async list(userId) {
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`)))
+        .orderBy(desc(sessions.lastSeenAt));
+      return rows.map(toSession);
+    },
+
+    async revoke(ctx, userId, sessionId) {
+      return command(db, ctx, async (tx) => {
+        const deleted = await tx
+          .delete(sessions)
+          .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+          .returning({ id: sessions.id });
+        return {
+          result: deleted.length > 0,
+          audit: { organizationId: null, action: 'auth.session_revoked', targetType: 'session', targetId: sessionId, summary: 'session signed out' },
+        };
+      });
+    },
+
+    async revokeOthers(ctx, userId, keepSessionId) {
+      return command(db, ctx, async (tx) => {
+        const deleted = await tx
+          .delete(sessions)
+          .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
+          .returning({ id: sessions.id });
+        return {
+          result: deleted.length,
+          audit: { organizationId: null, action: 'auth.other_sessions_revoked', targetType: 'user', targetId: userId, summary: `${deleted.length} other sessions signed out` },
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { auditRoutes } from '../audit/routes.js';
+import { authRoutes } from '../auth/routes.js';
+import { keyRoutes } from '../keys/routes.js';
+import { organizationRoutes } from '../orgs/routes.js';
+import { projectRoutes } from '../projects/routes.js';
+import type { AnyRouteDefinition } from './registry.js';
+
+/** Every feature's routes: the one list the app mounts and the tests enumerate. */
+export function featureRoutes(): AnyRouteDefinition[] {
+  return [...authRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes()];
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { userOf } from '../access/context.js';
+import { displayName } from '../auth/schema.js';
+import { requestContext } from '../auth/session-cookie.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
+import { slugPattern } from '../lib/slug.js';
+
+const tags = ['projects'];
+export const projectParams = z.object({ orgId: z.uuid(), projectId: z.uuid() });
+const orgParams = z.object({ orgId: z.uuid() });
+const description = z.string().trim().max(2000).nullable();
+export const projectView = z.object({
+  id: z.uuid(),
+  organizationId: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const createProjectBody = z.strictObject({
+  name: displayName,
+  slug: z.string().regex(slugPattern, 'lower-case letters, digits and single dashes').max(48).optional(),
+  description: description.optional(),
+});
+const updateProjectBody = z.strictObject({ name: displayName.optional(), description: description.optional() });
+const deleteProjectBody = z.strictObject({ confirmSlug: z.string().min(1, 'type the project slug to confirm') });
+
+export function projectRoutes(): AnyRouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/dashboard/orgs/:orgId/projects',
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'project.read',
+      summary: 'Projects of the organization',
+      tags,
+      request: { params: orgParams },
+      responses: { 200: { description: 'Projects', schema: z.object({ projects: z.array(projectView) }) } },
+      handler: async ({ params }, { services }) => ({ projects: await services.provider.projects.list(params.orgId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/dashboard/orgs/:orgId/projects/:projectId',
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'project.read',
+      summary: 'One project',
+      tags,
+      request: { params: projectParams },
+      responses: { 200: { description: 'The project', schema: projectView } },
+      handler: async ({ params }, { services }) => {
+        const project = await services.provider.projects.get(params.orgId, params.projectId);
+        if (!project) throw new NotFoundError('Project', 'project_not_found');
+        return project;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/dashboard/orgs/:orgId/projects',
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'project.manage',
+      summary: 'Create a project (the slug is derived from the name unless given; unique per organization)',
+      tags,
+      request: { params: orgParams, body: createProjectBody },
+      responses: { 201: { description: 'Created', schema: projectView } },
+      handler: async ({ params, body }, { req, res, services }) =>
+        new Reply(201, await services.provider.projects.create(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, body)),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/dashboard/orgs/:orgId/projects/:projectId',
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'project.manage',
+      summary: 'Rename or describe a project',
+      tags,
+      request: { params: projectParams, body: updateProjectBody },
+      responses: { 200: { description: 'Updated', schema: projectView } },
+      handler: async ({ params, body }, { req, res, services }) =>
+        services.provider.projects.update(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId, body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/dashboard/orgs/:orgId/projects/:projectId',
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'project.manage',
+      summary: 'Delete a project and everything in it (type its slug to confirm)',
+      tags,
+      request: { params: projectParams, body: deleteProjectBody },
+      responses: { 200: { description: 'Deleted', schema: z.object({ ok: z.literal(true) }) } },
+      handler: async ({ params, body }, { req, res, services }) => {
+        const project = await services.provider.projects.get(params.orgId, params.projectId);
+        if (!project) throw new NotFoundError('Project', 'project_not_found');
+        if (body.confirmSlug !== project.slug) {
+          throw new ValidationError(`Type "${project.slug}" to confirm`, [{ path: 'body.confirmSlug', message: 'does not match the project slug' }], 'confirmation_mismatch');
+        }
+        await services.provider.projects.delete(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId);
+        return { ok: true as const };
+      },
+    }),
+  ];
+}
