@@ -73,6 +73,15 @@ export const envSchema = z.object({
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  FORPROMPT_INIT_USER_EMAIL: z.string().trim().toLowerCase().pipe(z.email('expected an email address')).optional(),
+  FORPROMPT_INIT_USER_PASSWORD: z.string().min(10, 'use at least 10 characters').max(256).optional(),
+  FORPROMPT_INIT_ORG_NAME: z.string().trim().min(1).max(100, 'use at most 100 characters').optional(),
+  FORPROMPT_INIT_PROJECT_NAME: z.string().trim().min(1).max(100, 'use at most 100 characters').optional(),
+  FORPROMPT_INIT_PROJECT_API_KEY: z
+    .string()
+    .trim()
+    .regex(/^fp_proj_[A-Za-z0-9]{32}$/, 'expected a full project key: fp_proj_ followed by 32 letters or digits')
+    .optional(),
   CORS_ORIGINS: z
     .string()
     .trim()
@@ -120,6 +129,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
+  /** Headless initialization (FORPROMPT_INIT_*): null when not asked for. */
+  init: { userEmail: string; userPassword: string; organizationName?: string; projectName?: string; projectApiKey?: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +191,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL,
     corsOrigins: vars.CORS_ORIGINS,
+    init:
+      vars.FORPROMPT_INIT_USER_EMAIL && vars.FORPROMPT_INIT_USER_PASSWORD
+        ? {
+            userEmail: vars.FORPROMPT_INIT_USER_EMAIL,
+            userPassword: vars.FORPROMPT_INIT_USER_PASSWORD,
+            organizationName: vars.FORPROMPT_INIT_ORG_NAME,
+            projectName: vars.FORPROMPT_INIT_PROJECT_NAME,
+            projectApiKey: vars.FORPROMPT_INIT_PROJECT_API_KEY,
+          }
+        : null,
   };
 }
 
@@ -207,6 +228,17 @@ function crossFieldProblems(vars: Partial<Record<(typeof configVariableNames)[nu
   const keyVariable = { openrouter: 'OPENROUTER_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
   const chosen = vars.AI_PROVIDER as keyof typeof keyVariable | undefined;
   if (chosen && chosen in keyVariable && !vars[keyVariable[chosen]]) problems.push(`${keyVariable[chosen]}: required when AI_PROVIDER=${chosen}`);
+  // Each FORPROMPT_INIT_* part needs the one it belongs to.
+  const initNeeds = [
+    ['FORPROMPT_INIT_USER_EMAIL', 'FORPROMPT_INIT_USER_PASSWORD'],
+    ['FORPROMPT_INIT_USER_PASSWORD', 'FORPROMPT_INIT_USER_EMAIL'],
+    ['FORPROMPT_INIT_ORG_NAME', 'FORPROMPT_INIT_USER_EMAIL'],
+    ['FORPROMPT_INIT_PROJECT_NAME', 'FORPROMPT_INIT_ORG_NAME'],
+    ['FORPROMPT_INIT_PROJECT_API_KEY', 'FORPROMPT_INIT_PROJECT_NAME'],
+  ] as const;
+  for (const [variable, needed] of initNeeds) {
+    if (vars[variable] && !vars[needed]) problems.push(`${needed}: required when ${variable} is set`);
+  }
   return problems;
 }
 

@@ -15,6 +15,7 @@ import { createApp } from './http/app.js';
 import { startHttpServer, type RunningServer } from './http/server.js';
 import { createServices } from './http/services.js';
 import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-key.js';
+import { applyInitialization } from './system/init.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
@@ -38,6 +39,7 @@ class Engine {
     const encryptionKey = await resolveEncryptionKey(config);
     await verifyEncryptionKey(this.provider, encryptionKey, config);
     if (migrateOnly) return;
+    await applyInitialization(config, this.provider, logger);
     this.throwIfStopping();
     const { app } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey }));
     this.server = await startHttpServer(app, config.host, config.port);

@@ -183,12 +183,26 @@ export interface SetupInput {
   projectName: string;
 }
 
+/** Headless initialization (FORPROMPT_INIT_*): each part is created when missing, left alone when present. */
+export interface InitializationInput {
+  email: string;
+  passwordHash: string;
+  organizationName?: string;
+  projectName?: string;
+  apiKey?: { keyHash: string; keyPrefix: string };
+}
+
 export interface SetupStore {
   /**
    * First run: creates the owner, the first organization and a default project — only while no user
    * exists (ConflictError `setup_already_done` otherwise, also when two requests race).
    */
   bootstrap(ctx: Omit<WriteContext, 'actor'>, input: SetupInput): Promise<{ user: User; organization: Organization; project: Project }>;
+  /**
+   * Idempotent across restarts and replicas: returns what it created (a subset of user, organization,
+   * project, apiKey). An API key registered for another project is a ConflictError.
+   */
+  initialize(input: InitializationInput): Promise<string[]>;
 }
 
 export interface MemberStore {

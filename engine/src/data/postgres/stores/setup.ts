@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { organizationMembers, users } from '../schema/index.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { organizationMembers, organizations, projectApiKeys, projects, users } from '../schema/index.js';
 import { record } from '../write.js';
 import type { Database } from '../database.js';
 import { ConflictError } from '../../../errors.js';
@@ -41,6 +41,69 @@ export function setupStore(db: Database): SetupStore {
           ],
         });
         return { user, organization, project };
+      });
+    },
+
+    async initialize(input) {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+        const ctx = { actor: { type: 'system' as const }, ip: null, userAgent: 'FORPROMPT_INIT' };
+        const created: string[] = [];
+        const email = input.email.trim().toLowerCase();
+        let [user] = await tx.select().from(users).where(eq(sql`lower(${users.email})`, email));
+        if (!user) {
+          [user] = await tx.insert(users).values({ email, passwordHash: input.passwordHash, onboardingCompleted: true }).returning();
+          created.push('user');
+        }
+        let organizationId: string | null = null;
+        let projectId: string | null = null;
+        if (input.organizationName) {
+          let [organization] = await tx
+            .select({ id: organizations.id })
+            .from(organizations)
+            .innerJoin(organizationMembers, eq(organizationMembers.organizationId, organizations.id))
+            .where(and(eq(organizationMembers.userId, user!.id), eq(organizations.name, input.organizationName)));
+          if (!organization) {
+            organization = await insertOrganization(tx, input.organizationName, undefined);
+            await tx.insert(organizationMembers).values({ organizationId: organization.id, userId: user!.id, role: 'owner' });
+            created.push('organization');
+          }
+          organizationId = organization.id;
+        }
+        if (organizationId && input.projectName) {
+          let [project] = await tx
+            .select({ id: projects.id })
+            .from(projects)
+            .where(and(eq(projects.organizationId, organizationId), eq(projects.name, input.projectName)));
+          if (!project) {
+            project = await insertProject(tx, organizationId, { name: input.projectName });
+            created.push('project');
+          }
+          projectId = project.id;
+        }
+        if (projectId && input.apiKey) {
+          const [key] = await tx.select({ projectId: projectApiKeys.projectId }).from(projectApiKeys).where(eq(projectApiKeys.keyHash, input.apiKey.keyHash));
+          if (key && key.projectId !== projectId) {
+            throw new ConflictError('FORPROMPT_INIT_PROJECT_API_KEY is already registered for another project', 'api_key_taken');
+          }
+          if (!key) {
+            await tx.insert(projectApiKeys).values({ projectId, name: 'Initial key (FORPROMPT_INIT_PROJECT_API_KEY)', ...input.apiKey });
+            created.push('apiKey');
+          }
+        }
+        if (created.length > 0) {
+          await record(tx, ctx, {
+            audit: {
+              organizationId,
+              projectId,
+              action: 'instance.initialized',
+              targetType: 'user',
+              targetId: user!.id,
+              summary: `headless initialization created: ${created.join(', ')}`,
+            },
+          });
+        }
+        return created;
       });
     },
   };
