@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseRoleMap, type ClerkRoleMap } from './auth/clerk/roles.js';
 
 /**
  * Every environment variable the engine reads, in one zod schema, read once at boot.
@@ -46,6 +47,7 @@ export const envSchema = z.object({
   CLERK_SECRET_KEY: optionalText,
   CLERK_WEBHOOK_SECRET: optionalText,
   CLERK_JWT_KEY: optionalText,
+  CLERK_ROLE_MAP: optionalText,
   CONVEX_DEPLOYMENT: optionalText,
   CONVEX_URL: httpUrl.optional(),
   NEXT_PUBLIC_CONVEX_URL: httpUrl.optional(),
@@ -112,7 +114,7 @@ export interface Config {
   embeddedPgPort: number;
   auth: {
     provider: 'local' | 'clerk';
-    clerk: { publishableKey?: string; secretKey?: string; webhookSecret?: string; jwtKey?: string };
+    clerk: { publishableKey?: string; secretKey?: string; webhookSecret?: string; jwtKey?: string; roleMap: ClerkRoleMap };
   };
   convex: { deployment?: string; url?: string };
   ai: {
@@ -156,6 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         return `${name}: ${issue.message}${value === undefined ? '' : ` (got "${redact(name, value)}")`}`;
       });
   problems.push(...crossFieldProblems(present));
+  try {
+    parseRoleMap(present.CLERK_ROLE_MAP);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const vars = parsed.data;
@@ -175,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         secretKey: vars.CLERK_SECRET_KEY,
         webhookSecret: vars.CLERK_WEBHOOK_SECRET,
         jwtKey: vars.CLERK_JWT_KEY,
+        roleMap: parseRoleMap(vars.CLERK_ROLE_MAP),
       },
     },
     convex: { deployment: vars.CONVEX_DEPLOYMENT, url: vars.CONVEX_URL ?? vars.NEXT_PUBLIC_CONVEX_URL },

@@ -14,6 +14,7 @@ import type { DataProvider } from './data/provider.js';
 import { createApp } from './http/app.js';
 import { startHttpServer, type RunningServer } from './http/server.js';
 import { createServices } from './http/services.js';
+import { clerkIdentity } from './auth/clerk/identity.js';
 import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-key.js';
 import { applyInitialization } from './system/init.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
@@ -41,7 +42,8 @@ class Engine {
     if (migrateOnly) return;
     await applyInitialization(config, this.provider, logger);
     this.throwIfStopping();
-    const { app } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey }));
+    const identify = config.auth.provider === 'clerk' ? clerkIdentity : undefined;
+    const { app } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify }));
     this.server = await startHttpServer(app, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
     await writeRuntimeFile(config.home, {

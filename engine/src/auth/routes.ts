@@ -20,7 +20,7 @@ export function authRoutes(): AnyRouteDefinition[] {
       summary: 'Whether set-up is needed, who is signed in, their organizations and CSRF token',
       tags,
       responses: { 200: { description: 'The state', schema: authState } },
-      handler: async (_input, { req, res, services }) => describeState(services, req, (await services.identify(req, res))?.userId ?? null),
+      handler: async (_input, { req, res, services }) => describeState(services, req, await services.identify(req, res)),
     }),
     defineRoute({
       method: 'post',

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Services } from '../http/services.js';
+import type { UserIdentity } from '../access/authenticators.js';
 import { sha256Hex } from '../lib/tokens.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { clearSessionCookie, csrfTokenFor, requestContext, sessionToken, startSession } from './session-cookie.js';
@@ -20,15 +21,22 @@ function assertLocalAuth(services: Services): void {
 }
 
 /** What the dashboard needs first: set-up state, the signed-in user, their organizations, a CSRF token. */
-export async function describeState(services: Services, req: Request, userId: string | null): Promise<AuthState> {
+export async function describeState(services: Services, req: Request, identity: UserIdentity | null): Promise<AuthState> {
   const { provider, config } = services;
-  const user = userId ? await provider.users.get(userId) : null;
+  const user = identity ? await provider.users.get(identity.userId) : null;
   const token = sessionToken(req);
+  const organizations = user ? (await provider.orgs.listForUser(user.id)).map(({ id, name, slug, role }) => ({ id, name, slug, role })) : [];
+  // Clerk: the token's active organization counts even before its membership webhook has arrived.
+  const fromToken = identity?.tokenOrganization;
+  if (fromToken && !organizations.some((organization) => organization.id === fromToken.organizationId)) {
+    const organization = await provider.orgs.get(fromToken.organizationId);
+    if (organization) organizations.push({ id: organization.id, name: organization.name, slug: organization.slug, role: fromToken.role });
+  }
   return {
     authProvider: config.auth.provider,
     setupRequired: config.auth.provider === 'local' && (await provider.users.count()) === 0,
     user: user && { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName },
-    organizations: user ? (await provider.orgs.listForUser(user.id)).map(({ id, name, slug, role }) => ({ id, name, slug, role })) : [],
+    organizations,
     csrfToken: user && token && config.auth.provider === 'local' ? csrfTokenFor(services, token) : null,
   };
 }
@@ -45,7 +53,7 @@ export async function setUp(services: Services, req: Request, res: Response, inp
     projectName: input.projectName,
   });
   const { csrfToken } = await startSession(services, req, res, user.id);
-  return { ...(await describeState(services, req, user.id)), csrfToken };
+  return { ...(await describeState(services, req, { userId: user.id, sessionId: null, tokenOrganization: null })), csrfToken };
 }
 
 /**
@@ -83,7 +91,7 @@ export async function signIn(services: Services, req: Request, res: Response, in
   }
   await provider.rateLimits.reset(accountKey);
   const { csrfToken } = await startSession(services, req, res, user.id);
-  return { ...(await describeState(services, req, user.id)), csrfToken };
+  return { ...(await describeState(services, req, { userId: user.id, sessionId: null, tokenOrganization: null })), csrfToken };
 }
 
 export async function signOut(services: Services, req: Request, res: Response, userId: string, sessionId: string | null): Promise<void> {

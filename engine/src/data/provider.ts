@@ -6,6 +6,7 @@
  * mutation does that in one call; a transaction spanning several provider calls cannot exist there).
  * No SQL or Drizzle types cross this boundary. Later issues add methods feature by feature.
  */
+import type { ClerkSyncStore } from './clerk-sync.js';
 import type { ChangeFeed } from './ports/change-feed.js';
 import type { JobQueue } from './ports/job-queue.js';
 import type { RateLimitStore } from './ports/rate-limit.js';
@@ -350,6 +351,8 @@ export interface DataProvider {
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;
   readonly audit: AuditStore;
+  /** Mirrors Clerk's users, organizations, memberships and invitations (AUTH_PROVIDER=clerk). */
+  readonly clerk: ClerkSyncStore;
   readonly outbox: OutboxStore;
   /** Cache invalidation across engine replicas. */
   readonly changeFeed: ChangeFeed;

@@ -1,4 +1,5 @@
 import { auditRoutes } from '../audit/routes.js';
+import { clerkWebhookRoutes } from '../auth/clerk/webhook.js';
 import { authRoutes } from '../auth/routes.js';
 import { keyRoutes } from '../keys/routes.js';
 import { organizationRoutes } from '../orgs/routes.js';
@@ -7,5 +8,5 @@ import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes()];
 }

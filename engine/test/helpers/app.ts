@@ -4,12 +4,12 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DataProvider } from '../../src/data/provider.js';
 import { createApp, type AppOptions } from '../../src/http/app.js';
-import { createServices, type Services } from '../../src/http/services.js';
+import { createServices, type ServiceInputs, type Services } from '../../src/http/services.js';
 
 export const testEncryptionKey = Buffer.alloc(32, 7);
 
-export function testServices(provider: DataProvider, config: Config = testConfig()): Services {
-  return createServices({ config, provider, logger: silentLogger, version: '0.0.0-test', encryptionKey: testEncryptionKey });
+export function testServices(provider: DataProvider, config: Config = testConfig(), identify?: ServiceInputs['identify']): Services {
+  return createServices({ config, provider, logger: silentLogger, version: '0.0.0-test', encryptionKey: testEncryptionKey, identify });
 }
 
 export const silentLogger = pino({ level: 'silent' });
@@ -19,9 +19,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** The engine's app on a real HTTP port, for tests that speak HTTP to it. */
-export async function serveApp(provider: DataProvider, options: AppOptions & { config?: Config } = {}) {
+export async function serveApp(provider: DataProvider, options: AppOptions & { config?: Config; identify?: ServiceInputs['identify'] } = {}) {
   const config = options.config ?? testConfig();
-  const { app, routes } = createApp(testServices(provider, config), options);
+  const { app, routes } = createApp(testServices(provider, config, options.identify), options);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

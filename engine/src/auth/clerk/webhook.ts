@@ -2,17 +2,9 @@ import { Webhook, WebhookVerificationError } from 'svix';
 import { z } from 'zod';
 import { ServiceUnavailableError, ValidationError } from '../../errors.js';
 import { defineRoute, type AnyRouteDefinition } from '../../http/registry.js';
-import type { Services } from '../../http/services.js';
 import { toFieldIssues } from '../../http/validate.js';
-import type { ClerkSyncStore } from '../../data/clerk-sync.js';
-import type { DataProvider } from '../../data/provider.js';
 import { clerkEventEnvelope, toSyncEvent } from './events.js';
-import { defaultClerkRoleMap, type ClerkRoleMap } from './roles.js';
-
-/** The Clerk mirror of the data provider. TODO(lead): becomes `services.provider.clerk` once DataProvider has it. */
-export function clerkStoreOf(services: Services): ClerkSyncStore {
-  return (services.provider as DataProvider & { clerk: ClerkSyncStore }).clerk;
-}
+import type { ClerkRoleMap } from './roles.js';
 
 const webhookResponse = z.object({
   received: z.literal(true),
@@ -43,13 +35,19 @@ function verifiedPayload(secret: string, body: Buffer, headers: Record<string, s
   }
 }
 
+function invalidEvent(error: z.ZodError, within: 'body' | 'body.data'): ValidationError {
+  const issues = toFieldIssues('body', error).map((issue) => ({ ...issue, path: issue.path.replace(/^body/, within) }));
+  return new ValidationError(`Invalid Clerk event: ${[...new Set(issues.map((issue) => issue.path))].join(', ')}`, issues);
+}
+
 function parseEvent(svixId: string, payload: unknown, roleMap: ClerkRoleMap) {
+  const envelope = clerkEventEnvelope.safeParse(payload);
+  if (!envelope.success) throw invalidEvent(envelope.error, 'body');
   try {
-    return toSyncEvent(svixId, clerkEventEnvelope.parse(payload), roleMap);
+    return toSyncEvent(svixId, envelope.data, roleMap);
   } catch (error) {
-    if (!(error instanceof z.ZodError)) throw error;
-    const issues = toFieldIssues('body', error);
-    throw new ValidationError(`Invalid Clerk event: ${issues.map((issue) => issue.path).join(', ')}`, issues);
+    if (error instanceof z.ZodError) throw invalidEvent(error, 'body.data');
+    throw error;
   }
 }
 
@@ -58,8 +56,7 @@ function parseEvent(svixId: string, payload: unknown, roleMap: ClerkRoleMap) {
  * with CLERK_WEBHOOK_SECRET is the authentication. Applying is idempotent per svix id, so Clerk's
  * retries are safe; a failure answers 5xx and Clerk retries.
  */
-export function clerkWebhookRoutes(options: { roleMap?: ClerkRoleMap } = {}): AnyRouteDefinition[] {
-  const roleMap = options.roleMap ?? defaultClerkRoleMap;
+export function clerkWebhookRoutes(): AnyRouteDefinition[] {
   return ['/clerk-webhook', '/api/auth/clerk/webhook'].map((path) =>
     defineRoute({
       method: 'post',
@@ -82,8 +79,8 @@ export function clerkWebhookRoutes(options: { roleMap?: ClerkRoleMap } = {}): An
         const payload = verifiedPayload(secret, Buffer.isBuffer(body) ? body : Buffer.alloc(0), headers);
         // Verified above: the id is part of what svix signed.
         const svixId = headers['svix-id'] ?? headers['webhook-id']!;
-        const event = parseEvent(svixId, payload, roleMap);
-        const result = event ? await clerkStoreOf(services).applyWebhookEvent(event) : 'ignored';
+        const event = parseEvent(svixId, payload, services.config.auth.clerk.roleMap);
+        const result = event ? await services.provider.clerk.applyWebhookEvent(event) : 'ignored';
         if (event) services.logger.info({ svixId, type: event.type, result }, 'Clerk webhook event');
         return { received: true as const, result };
       },

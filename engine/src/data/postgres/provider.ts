@@ -7,6 +7,7 @@ import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
 import { apiKeyStore } from './stores/api-keys.js';
 import { auditStore } from './stores/audit.js';
+import { clerkSyncStore } from './stores/clerk.js';
 import { instanceStore } from './stores/instance.js';
 import { organizationStore } from './stores/organizations.js';
 import { invitationStore } from './stores/invitations.js';
@@ -53,6 +54,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     audit: auditStore(db),
+    clerk: clerkSyncStore(db),
     outbox: outboxStore(db),
     changeFeed,
     jobs,
