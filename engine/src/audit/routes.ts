@@ -50,7 +50,7 @@ function toQuery(query: z.infer<typeof auditQuery>, limit: number): AuditQuery {
 }
 
 /** A CSV field: quoted, quotes doubled, and formula-leading characters neutralised for spreadsheets. */
-function csvField(value: unknown): string {
+export function csvField(value: unknown): string {
   let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
