@@ -17,6 +17,7 @@ import { createServices } from './http/services.js';
 import { clerkIdentity } from './auth/clerk/identity.js';
 import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-key.js';
 import { applyInitialization } from './system/init.js';
+import { scheduleMaintenance } from './system/maintenance.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
@@ -53,6 +54,8 @@ class Engine {
       version: appVersion,
       startedAt: new Date().toISOString(),
     });
+    // Background upkeep starts after the engine is ready, and never holds up the boot.
+    scheduleMaintenance(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling maintenance failed'));
     logger.info(
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },
       `ForPrompt ${appVersion} is ready at ${url}`,

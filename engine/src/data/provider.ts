@@ -328,6 +328,11 @@ export interface OutboxStore {
   drain(limit: number, handler: (events: OutboxEvent[]) => Promise<void>): Promise<number>;
 }
 
+export interface MaintenanceStore {
+  /** Deletes what has expired (sessions, rate-limit windows, idempotency keys, reset links, old webhook ids); counts per kind. */
+  purgeExpired(): Promise<Record<string, number>>;
+}
+
 export interface InstanceStore {
   getSetting<T = unknown>(key: string): Promise<T | null>;
   /** Stores `value` unless the key exists; returns what is stored afterwards (the existing value wins). */
@@ -340,6 +345,7 @@ export interface DataProvider {
   migrate(): Promise<MigrationReport>;
   health(): Promise<HealthStatus>;
   readonly instance: InstanceStore;
+  readonly maintenance: MaintenanceStore;
   readonly setup: SetupStore;
   readonly users: UserStore;
   readonly sessions: SessionStore;

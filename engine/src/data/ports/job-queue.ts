@@ -13,7 +13,8 @@ export type JobHandler<T> = (payload: T, job: { id: string; name: string }) => P
 /** Background work shared by engine replicas: each job runs once, on one of them, with retries. */
 export interface JobQueue {
   enqueue<T extends object>(name: string, payload: T, options?: EnqueueOptions): Promise<string | null>;
-  work<T extends object>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): Promise<void>;
+  /** `pollSeconds`: how often an idle worker looks for work (default 1). */
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: { concurrency?: number; pollSeconds?: number }): Promise<void>;
   /** Runs `name` on a cron schedule (UTC), once across all replicas. */
   schedule<T extends object>(name: string, cron: string, payload: T): Promise<void>;
   close(): Promise<void>;

@@ -43,10 +43,10 @@ export class PgBossJobQueue implements JobQueue {
     });
   }
 
-  async work<T extends object>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): Promise<void> {
+  async work<T extends object>(name: string, handler: JobHandler<T>, options: { concurrency?: number; pollSeconds?: number } = {}): Promise<void> {
     const boss = await this.queue(name);
     for (let worker = 0; worker < (options.concurrency ?? 1); worker++) {
-      await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+      await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: options.pollSeconds ?? 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data, { id: job.id, name: job.name });
       });
     }

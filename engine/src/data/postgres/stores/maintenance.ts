@@ -1,0 +1,28 @@
+import { and, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { clerkWebhookEvents, idempotencyKeys, passwordResets, rateLimitBuckets, sessions } from '../schema/index.js';
+import type { Database } from '../database.js';
+import type { MaintenanceStore } from '../../provider.js';
+
+/** Replays older than this are refused by svix's timestamp check anyway, so their ids need not be kept. */
+const WEBHOOK_ID_RETENTION = sql`now() - interval '30 days'`;
+
+export function maintenanceStore(db: Database): MaintenanceStore {
+  return {
+    async purgeExpired() {
+      const now = sql`now()`;
+      const count = async (rows: Promise<unknown[]>) => (await rows).length;
+      return {
+        sessions: await count(db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id })),
+        rateLimitBuckets: await count(db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.expiresAt, now)).returning({ key: rateLimitBuckets.key })),
+        idempotencyKeys: await count(db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ id: idempotencyKeys.id })),
+        passwordResets: await count(
+          db
+            .delete(passwordResets)
+            .where(or(lt(passwordResets.expiresAt, now), and(isNotNull(passwordResets.usedAt), lt(passwordResets.usedAt, now))))
+            .returning({ id: passwordResets.id }),
+        ),
+        clerkWebhookEvents: await count(db.delete(clerkWebhookEvents).where(lt(clerkWebhookEvents.receivedAt, WEBHOOK_ID_RETENTION)).returning({ id: clerkWebhookEvents.svixId })),
+      };
+    },
+  };
+}
