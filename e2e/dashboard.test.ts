@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../engine/test/helpers/db.js';
-import { startEngine, type RunningEngine } from '../engine/test/helpers/engine-process.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
+import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
+import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
 
 const sections = [
   { label: 'Prompts', path: '/prompts', testId: 'page-prompts' },
@@ -23,8 +15,7 @@ const sections = [
 const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 describe('dashboard in a browser', () => {
-  let database: { url: string; drop(): Promise<void> } | undefined;
-  let home: string | undefined;
+  let stopEngine: (() => Promise<void>) | undefined;
   let engine: RunningEngine | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -34,33 +25,14 @@ describe('dashboard in a browser', () => {
   let observedRequests = 0;
 
   beforeAll(async () => {
-    const testDatabase = await createTestDatabase();
-    database = testDatabase;
-    home = await mkdtemp(path.join(tmpdir(), 'forprompt-e2e-'));
-    engine = await startEngine({
-      env: {
-        DATA_PROVIDER: 'postgresql',
-        DATABASE_URL: testDatabase.url,
-        FORPROMPT_HOME: home,
-        ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      },
-    });
-    await mkdir(screenshotDir, { recursive: true });
-
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    ({ engine, stop: stopEngine } = await startTestEngine());
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The dashboard sits behind sign-in: finish first-run setup, which signs this browser in.
+    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
+      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Default project' },
+    });
+    expect(setup.status()).toBe(201);
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
@@ -80,9 +52,7 @@ describe('dashboard in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await engine?.stop();
-    await database?.drop();
-    if (home !== undefined) await rm(home, { recursive: true, force: true });
+    await stopEngine?.();
   });
 
   function engineUrl(pathname: string): string {
@@ -90,9 +60,7 @@ describe('dashboard in a browser', () => {
     return `${engine.url}${pathname}`;
   }
 
-  async function screenshot(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-  }
+  const screenshot = (name: string) => saveScreenshot(page, name);
 
   it('redirects / to /prompts and shows the engine version and data provider in the footer', async () => {
     const configResponse = await fetch(engineUrl('/api/config'));

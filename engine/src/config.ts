@@ -195,7 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ollamaModel: vars.OLLAMA_MODEL,
     },
     encryptionKey: vars.ENCRYPTION_KEY ? (decodeKey(vars.ENCRYPTION_KEY) ?? undefined) : undefined,
-    publicUrl: vars.PUBLIC_URL ?? httpOrigin(vars.HOST, vars.PORT),
+    // Behind a wildcard bind, links must not say 0.0.0.0: default to this machine's name for it.
+    publicUrl: vars.PUBLIC_URL ?? httpOrigin(['0.0.0.0', '::', '[::]'].includes(vars.HOST) ? 'localhost' : vars.HOST, vars.PORT),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL,
     corsOrigins: vars.CORS_ORIGINS,

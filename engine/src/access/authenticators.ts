@@ -80,8 +80,8 @@ async function roleIn(services: Services, identity: UserIdentity, organizationId
 function apiKeyAuthenticator(services: Services): Authenticator {
   return () =>
     guard(async (req, res) => {
-      const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-      const presented = (req.get('x-api-key') ?? bearer)?.trim();
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
+      const presented = req.get('x-api-key')?.trim() || bearer;
       if (!presented) throw new UnauthorizedError('Send your project API key in the X-API-Key header (or Authorization: Bearer)', 'api_key_required');
       const key = API_KEY_PATTERN.test(presented) ? await services.provider.apiKeys.findByHash(sha256Hex(presented)) : null;
       if (!key) throw new UnauthorizedError('This API key is not valid', 'invalid_api_key');

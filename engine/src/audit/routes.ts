@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
+import { boundedDate, text } from '../http/fields.js';
 import type { AuditEntry, AuditQuery } from '../data/provider.js';
 
 const tags = ['audit log'];
 const orgParams = z.object({ orgId: z.uuid() });
 const auditQuery = z.object({
-  action: z.string().max(100).optional(),
+  action: text(100).optional(),
   actorUserId: z.uuid().optional(),
-  targetType: z.string().max(50).optional(),
-  targetId: z.string().max(100).optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
+  targetType: text(50).optional(),
+  targetId: text(100).optional(),
+  since: boundedDate.optional(),
+  until: boundedDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** The `nextCursor` of the previous page. */
   cursor: z
@@ -18,12 +19,12 @@ const auditQuery = z.object({
     .max(200)
     .transform((value, ctx) => {
       const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-      const date = new Date(createdAt ?? '');
-      if (!id || Number.isNaN(date.getTime())) {
+      const date = boundedDate.safeParse(createdAt);
+      if (!date.success || !z.uuid().safeParse(id).success) {
         ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
         return z.NEVER;
       }
-      return { createdAt: date, id };
+      return { createdAt: date.data, id: id! };
     })
     .optional(),
 });

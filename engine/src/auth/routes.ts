@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { userOf } from '../access/context.js';
-import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { requestContext } from './session-cookie.js';
 import { authState, changePasswordBody, resetPasswordBody, sessionIdParams, sessionView, setupBody, signInBody } from './schema.js';
@@ -87,9 +86,7 @@ export function authRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'Signed out', schema: ok } },
       handler: async ({ params }, { req, res, services }) => {
         const { userId } = userOf(res);
-        if (!(await services.provider.sessions.revoke(requestContext(req, { type: 'user', userId }), userId, params.sessionId))) {
-          throw new NotFoundError('Session', 'session_not_found');
-        }
+        await services.provider.sessions.revoke(requestContext(req, { type: 'user', userId }), userId, params.sessionId);
         return { ok: true as const };
       },
     }),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { passwordSchema } from './passwords.js';
+import { displayName, email, text } from '../http/fields.js';
 
-const displayName = z.string().trim().min(1, 'required').max(100, 'use at most 100 characters');
-const email = z.string().trim().toLowerCase().pipe(z.email('expected an email address')).pipe(z.string().max(320));
 
 export const setupBody = z.strictObject({
   email,
@@ -13,7 +12,7 @@ export const setupBody = z.strictObject({
 });
 
 export const signInBody = z.strictObject({
-  email: z.string().trim().toLowerCase().min(1, 'required').max(320),
+  email: text(320).transform((value) => value.trim().toLowerCase()).pipe(z.string().min(1, 'required')),
   password: z.string().min(1, 'required').max(256),
 });
 
@@ -56,4 +55,3 @@ export const sessionView = z.object({
   current: z.boolean(),
 });
 
-export { displayName, email };

@@ -65,8 +65,12 @@ export function assertSameOrigin(req: Request, config: Config): void {
   if (SAFE_METHODS.has(req.method)) return;
   const origin = req.get('origin') ?? (req.get('referer') ? safeOrigin(req.get('referer')!) : undefined);
   if (!origin) return; // Not a browser (browsers always send Origin on cross-site POSTs); the token check still applies.
-  const allowed = new Set([new URL(config.publicUrl).origin, `${req.protocol}://${req.get('host')}`, ...config.corsOrigins]);
-  if (!allowed.has(origin)) throw new ForbiddenError(`Requests from ${origin} are not allowed`, 'origin_not_allowed');
+  const allowed = new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]);
+  // The address the request was sent to counts only on this machine (localhost vs 127.0.0.1): trusting
+  // any Host header would let a DNS-rebinding page pass for us.
+  const sentTo = `${req.protocol}://${req.get('host')}`;
+  if (isLoopback(req.hostname)) allowed.add(sentTo);
+  if (!allowed.has(origin)) throw new ForbiddenError(`Requests from ${origin} are not allowed; set PUBLIC_URL to the address users open`, 'origin_not_allowed');
 }
 
 /** CSRF, part two: the session's token must come back in the X-CSRF-Token header. */
@@ -78,6 +82,10 @@ export function assertCsrfToken(req: Request, expectedToken: string): void {
   if (!sent || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new ForbiddenError('Missing or wrong CSRF token: reload the page and try again', 'csrf_failed');
   }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
 }
 
 function safeOrigin(url: string): string | undefined {

@@ -170,7 +170,8 @@ export interface SessionStore {
   /** Slides the expiry; writes at most once a minute per session. */
   touch(sessionId: string, expiresAt: Date): Promise<void>;
   list(userId: string): Promise<Session[]>;
-  revoke(ctx: WriteContext, userId: string, sessionId: string): Promise<boolean>;
+  /** NotFoundError when the user has no such session. */
+  revoke(ctx: WriteContext, userId: string, sessionId: string): Promise<void>;
   /** Ends every session of the user except `keepSessionId`; returns how many ended. */
   revokeOthers(ctx: WriteContext, userId: string, keepSessionId: string | null): Promise<number>;
 }
@@ -225,10 +226,15 @@ export interface InvitationStore {
   /** The invitation behind a link, with its organization's name (any status). */
   findByToken(tokenHash: string): Promise<(Invitation & { organizationName: string }) | null>;
   /**
-   * Accepts for `userId`: adds the membership (keeping a higher existing role) — only a pending,
+   * Accepts for an existing user, or creates the invited account and accepts, in one transaction:
+   * adds the membership (keeping a higher existing role) — only a pending,
    * unexpired invitation (ConflictError `invitation_used` / `invitation_revoked`, 410 `invitation_expired`).
    */
-  accept(ctx: WriteContext, tokenHash: string, userId: string): Promise<{ organizationId: string; role: MemberRole }>;
+  accept(
+    ctx: Omit<WriteContext, 'actor'>,
+    tokenHash: string,
+    who: { userId: string } | { newUser: NewUserInput },
+  ): Promise<{ organizationId: string; role: MemberRole; userId: string }>;
 }
 
 export interface ApiKeyStore {

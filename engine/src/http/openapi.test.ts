@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { featureRoutes } from './routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { systemRoutes } from '../system/routes.js';
-import { toOpenApiPath } from './registry.js';
+import { toOpenApiPath, type AnyRouteDefinition } from './registry.js';
 
 describe('the OpenAPI document', () => {
   it('describes every route of every feature, with its security', () => {
-    const routes = [...systemRoutes(() => routes), ...featureRoutes()];
+    const routes: AnyRouteDefinition[] = [];
+    routes.push(...systemRoutes(() => routes), ...featureRoutes());
     const document = buildOpenApiDocument(routes, '1.2.3') as unknown as {
       info: { version: string };
       paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiKeyOf, userOf } from '../access/context.js';
-import { displayName } from '../auth/schema.js';
+import { boundedDate, displayName, text } from '../http/fields.js';
 import { requestContext } from '../auth/session-cookie.js';
 import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
@@ -21,14 +21,14 @@ const apiKeyView = z.object({
 });
 const keyCreated = z.object({ apiKey: apiKeyView, secret: z.string().describe('The full key. Shown once: only its hash is stored.') });
 const keyParams = projectParams.extend({ keyId: z.uuid() });
-const createKeyBody = z.strictObject({ name: displayName, expiresAt: z.coerce.date().refine((date) => date.getTime() > Date.now(), 'must be in the future').nullable().default(null) });
+const createKeyBody = z.strictObject({ name: displayName, expiresAt: boundedDate.refine((date) => date.getTime() > Date.now(), 'must be in the future').nullable().default(null) });
 const rotateKeyBody = z.strictObject({ gracePeriodHours: z.number().min(0).max(24 * 30).default(24) });
 
 const providerKeyView = z.object({ id: z.uuid(), service: z.enum(['openrouter', 'openai', 'anthropic', 'custom']), name: z.string(), keyHint: z.string(), baseUrl: z.string().nullable(), createdAt: z.date() });
 const createProviderKeyBody = z.strictObject({
   service: providerKeyView.shape.service,
   name: displayName,
-  apiKey: z.string().trim().min(8, 'that does not look like an API key').max(500),
+  apiKey: text(500).transform((value) => value.trim()).pipe(z.string().min(8, 'that does not look like an API key')),
   baseUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
 });
 const orgParams = z.object({ orgId: z.uuid() });

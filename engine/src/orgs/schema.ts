@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayName, email } from '../auth/schema.js';
+import { displayName, email } from '../http/fields.js';
 import { passwordSchema } from '../auth/passwords.js';
 
 export const role = z.enum(['owner', 'admin', 'member', 'viewer']);

@@ -6,6 +6,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { Services } from '../http/services.js';
 import { randomToken, sha256Hex } from '../lib/tokens.js';
 import type { MemberRole } from '../data/provider.js';
+import { allows, roleRank } from '../access/permissions.js';
 import type { acceptInvitationBody, createInvitationBody } from './schema.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,32 +59,50 @@ export async function acceptInvitation(services: Services, req: Request, res: Re
   if (invitation.status === 'expired') throw new AppError(410, 'invitation_expired', 'This invitation has expired; ask for a new one');
   if (invitation.status !== 'pending') throw new ConflictError(`This invitation was ${invitation.status === 'accepted' ? 'already used' : 'withdrawn'}`, `invitation_${invitation.status === 'accepted' ? 'used' : 'revoked'}`);
   const identity = await services.identify(req, res);
-  let userId = identity?.userId;
-  let csrfToken: string | null = null;
-  if (userId) {
-    const user = await provider.users.get(userId);
+  const context = requestContext(req, { type: 'system' });
+  let joined: { organizationId: string; role: MemberRole; userId: string };
+  if (identity) {
+    const user = await provider.users.get(identity.userId);
     if (user?.email !== invitation.email) {
       throw new ForbiddenError(`This invitation is for ${invitation.email}; sign in with that account to accept it`, 'invitation_for_other_email');
     }
+    joined = await provider.invitations.accept(context, tokenHash, { userId: identity.userId });
   } else {
     if (await provider.users.findByEmail(invitation.email)) throw new ConflictError(`Sign in as ${invitation.email} to accept`, 'sign_in_to_accept');
     if (!input.password) throw new ValidationError('Choose a password for your new account', [{ path: 'body.password', message: 'required' }]);
     const [firstName, ...rest] = (input.name ?? '').split(' ');
-    const user = await provider.users.create(requestContext(req, { type: 'system' }), {
-      email: invitation.email,
-      firstName: firstName || null,
-      lastName: rest.join(' ') || null,
-      passwordHash: await hashPassword(input.password),
+    joined = await provider.invitations.accept(context, tokenHash, {
+      newUser: { email: invitation.email, firstName: firstName || null, lastName: rest.join(' ') || null, passwordHash: await hashPassword(input.password) },
     });
-    userId = user.id;
   }
-  const joined = await provider.invitations.accept(requestContext(req, { type: 'user', userId }), tokenHash, userId);
-  if (!identity) csrfToken = (await startSession(services, req, res, userId)).csrfToken;
-  return { ...joined, csrfToken };
+  const csrfToken = identity ? null : (await startSession(services, req, res, joined.userId)).csrfToken;
+  const { organizationId, role } = joined;
+  return { organizationId, role, csrfToken };
+}
+
+/**
+ * A reset link hands its holder the account, so the issuer must outrank the member in every
+ * organization the member belongs to — not only in this one (else an admin here could take over an
+ * organization where the member is owner).
+ */
+async function assertMayResetPassword(services: Services, actorUserId: string, userId: string): Promise<void> {
+  if (actorUserId === userId) throw new ForbiddenError('Change your own password in your profile', 'own_account');
+  for (const organization of await services.provider.orgs.listForUser(userId)) {
+    const actorRole = await services.provider.orgs.getRole(organization.id, actorUserId);
+    const outranks = actorRole === 'owner' || (actorRole !== null && allows(actorRole, 'member.manage') && roleRank[actorRole] > roleRank[organization.role]);
+    if (!outranks) {
+      throw new ForbiddenError(
+        'This member also belongs to an organization where you do not outrank them; ask an owner there to issue the link',
+        'reset_not_allowed',
+      );
+    }
+  }
 }
 
 export async function issueResetLink(services: Services, req: Request, organizationId: string, actorUserId: string, userId: string) {
   assertManagedHere(services);
+  if (!(await services.provider.orgs.getRole(organizationId, userId))) throw new NotFoundError('Member', 'member_not_found');
+  await assertMayResetPassword(services, actorUserId, userId);
   const token = randomToken();
   const expiresAt = new Date(Date.now() + RESET_LINK_MS);
   await services.provider.passwordResets.create(requestContext(req, { type: 'user', userId: actorUserId }), organizationId, userId, {

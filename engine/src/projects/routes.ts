@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { userOf } from '../access/context.js';
-import { displayName } from '../auth/schema.js';
+import { displayName, text } from '../http/fields.js';
 import { requestContext } from '../auth/session-cookie.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
@@ -9,7 +9,7 @@ import { slugPattern } from '../lib/slug.js';
 const tags = ['projects'];
 export const projectParams = z.object({ orgId: z.uuid(), projectId: z.uuid() });
 const orgParams = z.object({ orgId: z.uuid() });
-const description = z.string().trim().max(2000).nullable();
+const description = text(2000).transform((value) => value.trim()).nullable();
 export const projectView = z.object({
   id: z.uuid(),
   organizationId: z.uuid(),

@@ -1,41 +1,54 @@
 import { NavLink, Outlet } from 'react-router';
+import { UserMenu } from '../auth/UserMenu';
+import { OrganizationSwitcher } from '../orgs/OrganizationSwitcher';
+import { WorkspaceProvider } from '../orgs/Workspace';
+import { ProjectSelector } from '../projects/ProjectSelector';
 import { Icon } from './Icon';
 import { navItems } from './navigation';
 import { StatusFooter } from './StatusFooter';
 
 export function Layout() {
   return (
-    <div className="app-shell">
-      <a className="skip-link" href="#main-content">
-        Skip to content
-      </a>
-      <aside className="sidebar">
-        <NavLink to="/prompts" className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            F
-          </span>
-          <span className="brand-name">ForPrompt</span>
-        </NavLink>
-        <nav aria-label="Main">
-          <ul className="nav-list">
-            {navItems.map((item) => (
-              <li key={item.to}>
-                {/* NavLink sets aria-current="page" on the active link. */}
-                <NavLink to={item.to} className="nav-link">
-                  <Icon name={item.icon} className="nav-icon" />
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </aside>
-      <div className="main-column">
-        <main id="main-content" className="content" tabIndex={-1}>
-          <Outlet />
-        </main>
-        <StatusFooter />
+    <WorkspaceProvider>
+      <div className="app-shell">
+        <a className="skip-link" href="#main-content">
+          Skip to content
+        </a>
+        <aside className="sidebar">
+          <NavLink to="/prompts" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              F
+            </span>
+            <span className="brand-name">ForPrompt</span>
+          </NavLink>
+          <div className="sidebar-context">
+            <OrganizationSwitcher />
+            <ProjectSelector testId="sidebar-project" />
+          </div>
+          <nav aria-label="Main">
+            <ul className="nav-list">
+              {navItems.map((item) => (
+                <li key={item.to}>
+                  {/* NavLink sets aria-current="page" on the active link. */}
+                  <NavLink to={item.to} className="nav-link">
+                    <Icon name={item.icon} className="nav-icon" />
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="sidebar-footer">
+            <UserMenu />
+          </div>
+        </aside>
+        <div className="main-column">
+          <main id="main-content" className="content" tabIndex={-1}>
+            <Outlet />
+          </main>
+          <StatusFooter />
+        </div>
       </div>
-    </div>
+    </WorkspaceProvider>
   );
 }

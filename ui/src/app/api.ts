@@ -39,15 +39,29 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+// The session's CSRF token (from `GET /api/dashboard/auth/state`). Kept in memory only: a reload
+// fetches the state again and gets the token back.
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Calls the engine's API (same origin) and returns the parsed JSON body.
  * Throws ApiError for network failures, non-2xx responses and non-JSON success bodies.
+ * Every state-changing request carries the session's CSRF token.
  */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (init.body !== undefined && !headers.has('Content-Type')) {
     headers.set('Content-Type', 'application/json');
+  }
+  if (!SAFE_METHODS.has((init.method ?? 'GET').toUpperCase()) && csrfToken !== null) {
+    headers.set('X-CSRF-Token', csrfToken);
   }
 
   let response: Response;
@@ -71,4 +85,44 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
     throw new ApiError('INVALID_RESPONSE', 'The engine sent a response that is not JSON', response.status);
   }
   return body as T;
+}
+
+/** A state-changing call with a JSON body: `apiSend('POST', '/api/…', { name })`. */
+export function apiSend<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return apiFetch<T>(path, { method, ...(body !== undefined && { body: JSON.stringify(body) }) });
+}
+
+interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The field issues of a validation error (`details.issues`), empty for anything else. */
+export function issuesOf(error: unknown): FieldIssue[] {
+  if (!(error instanceof ApiError)) return [];
+  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.filter(
+    (issue): issue is FieldIssue =>
+      typeof issue === 'object' && issue !== null && typeof issue.path === 'string' && typeof issue.message === 'string',
+  );
+}
+
+/** The issue path without its request part: `body.email` → `email`. */
+export function fieldOf(issue: FieldIssue): string {
+  return issue.path.replace(/^(body|query|params)\./, '');
+}
+
+/** One message per field (the first), keyed as the form names its fields: `{ email: 'expected an email address' }`. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issuesOf(error)) errors[fieldOf(issue)] ??= issue.message;
+  return errors;
+}
+
+/** Seconds to wait after a 429 (`details.retryAfter`), or null. */
+export function retryAfterOf(error: unknown): number | null {
+  if (!(error instanceof ApiError) || error.status !== 429) return null;
+  const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+  return typeof retryAfter === 'number' ? retryAfter : null;
 }

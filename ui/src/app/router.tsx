@@ -8,23 +8,60 @@ import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { ToolsPage } from '../tools/ToolsPage';
 import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { RequireSignIn } from '../auth/RequireSignIn';
+import { SetupPage } from '../auth/SetupPage';
+import { SignInPage } from '../auth/SignInPage';
+import { InvitePage } from '../auth/InvitePage';
+import { ResetPasswordPage } from '../auth/ResetPasswordPage';
+import { ProfileTab } from '../auth/ProfileTab';
+import { GeneralTab } from '../orgs/GeneralTab';
+import { MembersTab } from '../orgs/MembersTab';
+import { ProjectsTab } from '../projects/ProjectsTab';
+import { ApiKeysTab } from '../keys/ApiKeysTab';
+import { ProviderKeysTab } from '../keys/ProviderKeysTab';
+import { AuditTab } from '../audit/AuditTab';
 
 // Real URLs (not hash routes): the engine serves index.html for any non-API path, so a reload
 // on /traces lands back here and the router renders the right page.
 export const router = createBrowserRouter([
   {
-    path: '/',
-    element: <Layout />,
     errorElement: <RouteErrorPage />,
     children: [
-      { index: true, element: <Navigate to="/prompts" replace /> },
-      { path: 'prompts', element: <PromptsPage /> },
-      { path: 'traces', element: <TracesPage /> },
-      { path: 'analytics', element: <AnalyticsPage /> },
-      { path: 'tools', element: <ToolsPage /> },
-      { path: 'webhooks', element: <WebhooksPage /> },
-      { path: 'settings', element: <SettingsPage /> },
-      { path: '*', element: <NotFoundPage /> },
+      // Signed-out pages.
+      { path: '/setup', element: <SetupPage /> },
+      { path: '/sign-in', element: <SignInPage /> },
+      { path: '/invite/:token', element: <InvitePage /> },
+      { path: '/reset-password/:token', element: <ResetPasswordPage /> },
+      {
+        path: '/',
+        element: (
+          <RequireSignIn>
+            <Layout />
+          </RequireSignIn>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/prompts" replace /> },
+          { path: 'prompts', element: <PromptsPage /> },
+          { path: 'traces', element: <TracesPage /> },
+          { path: 'analytics', element: <AnalyticsPage /> },
+          { path: 'tools', element: <ToolsPage /> },
+          { path: 'webhooks', element: <WebhooksPage /> },
+          {
+            path: 'settings',
+            element: <SettingsPage />,
+            children: [
+              { index: true, element: <GeneralTab /> },
+              { path: 'projects', element: <ProjectsTab /> },
+              { path: 'api-keys', element: <ApiKeysTab /> },
+              { path: 'members', element: <MembersTab /> },
+              { path: 'provider-keys', element: <ProviderKeysTab /> },
+              { path: 'audit', element: <AuditTab /> },
+              { path: 'profile', element: <ProfileTab /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
     ],
   },
 ]);

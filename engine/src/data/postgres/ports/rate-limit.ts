@@ -1,4 +1,4 @@
-import { eq, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { rateLimitBuckets } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { RateLimitStore } from '../../ports/rate-limit.js';
@@ -28,6 +28,14 @@ export function postgresRateLimits(db: Database): RateLimitStore {
         remaining: Math.max(rule.limit - count, 0),
         resetAt: row!.expiresAt,
       };
+    },
+
+    async peek(key) {
+      const [row] = await db
+        .select({ count: rateLimitBuckets.count, resetAt: rateLimitBuckets.expiresAt })
+        .from(rateLimitBuckets)
+        .where(and(eq(rateLimitBuckets.key, key), gt(rateLimitBuckets.expiresAt, sql`now()`)));
+      return row ?? null;
     },
 
     async reset(key) {

@@ -88,7 +88,15 @@ export function apiKeyStore(db: Database): ApiKeyStore {
         await tx.update(projectApiKeys).set({ expiresAt }).where(eq(projectApiKeys.id, keyId));
         const [row] = await tx
           .insert(projectApiKeys)
-          .values({ projectId, name: old.name, keyHash: input.keyHash, keyPrefix: input.keyPrefix, expiresAt: null, createdBy: createdBy(ctx.actor as { type: string; userId?: string }) })
+          .values({
+            projectId,
+            name: old.name,
+            keyHash: input.keyHash,
+            keyPrefix: input.keyPrefix,
+            // A key made to expire keeps that lifetime when replaced.
+            expiresAt: old.expiresAt ? new Date(Date.now() + (old.expiresAt.getTime() - old.createdAt.getTime())) : null,
+            createdBy: createdBy(ctx.actor as { type: string; userId?: string }),
+          })
           .returning();
         const key = toApiKey(row!);
         return {

@@ -1,9 +1,9 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { organizationInvitations, organizationMembers, organizations } from '../schema/index.js';
-import { command } from '../write.js';
-import type { Database } from '../database.js';
+import { organizationInvitations, organizationMembers, organizations, users } from '../schema/index.js';
+import { command, record } from '../write.js';
+import { isUniqueViolation, type Database, type Transaction } from '../database.js';
 import { AppError, ConflictError, NotFoundError } from '../../../errors.js';
-import type { Invitation, InvitationStore } from '../../provider.js';
+import type { Invitation, InvitationStore, NewUserInput } from '../../provider.js';
 
 type InvitationRow = typeof organizationInvitations.$inferSelect;
 
@@ -21,6 +21,20 @@ function toInvitation(row: InvitationRow): Invitation {
     acceptedAt: row.acceptedAt,
     createdAt: row.createdAt,
   };
+}
+
+/** The invited account, created with the invited address (never another one). */
+async function insertInvitedUser(tx: Transaction, email: string, input: NewUserInput): Promise<string> {
+  try {
+    const [user] = await tx
+      .insert(users)
+      .values({ email, firstName: input.firstName ?? null, lastName: input.lastName ?? null, passwordHash: input.passwordHash ?? null })
+      .returning({ id: users.id });
+    return user!.id;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(`Sign in as ${email} to accept`, 'sign_in_to_accept');
+    throw error;
+  }
 }
 
 export function invitationStore(db: Database): InvitationStore {
@@ -97,14 +111,15 @@ export function invitationStore(db: Database): InvitationStore {
       return row ? { ...toInvitation(row.invitation), organizationName: row.organizationName } : null;
     },
 
-    async accept(ctx, tokenHash, userId) {
-      return command(db, ctx, async (tx) => {
+    async accept(ctx, tokenHash, who) {
+      return db.transaction(async (tx) => {
         const [row] = await tx.select().from(organizationInvitations).where(eq(organizationInvitations.tokenHash, tokenHash)).for('update');
         if (!row) throw new NotFoundError('Invitation', 'invitation_not_found');
         const invitation = toInvitation(row);
         if (invitation.status === 'accepted') throw new ConflictError('This invitation has already been used', 'invitation_used');
         if (invitation.status === 'revoked') throw new ConflictError('This invitation was withdrawn', 'invitation_revoked');
         if (invitation.status === 'expired') throw new AppError(410, 'invitation_expired', 'This invitation has expired; ask for a new one');
+        const userId = 'userId' in who ? who.userId : await insertInvitedUser(tx, row.email, who.newUser);
         // Joining keeps the higher of an existing and the invited role (enum order: owner first).
         const [membership] = await tx
           .insert(organizationMembers)
@@ -118,11 +133,11 @@ export function invitationStore(db: Database): InvitationStore {
           .update(organizationInvitations)
           .set({ status: 'accepted', acceptedAt: new Date(), updatedAt: new Date() })
           .where(eq(organizationInvitations.id, row.id));
-        return {
-          result: { organizationId: row.organizationId, role: membership!.role },
+        await record(tx, { ...ctx, actor: { type: 'user', userId } }, {
           audit: { organizationId: row.organizationId, action: 'invitation.accepted', targetType: 'invitation', targetId: row.id, summary: `${row.email} joined as ${membership!.role}` },
           events: [{ organizationId: row.organizationId, type: 'member.added', payload: { userId, role: membership!.role } }],
-        };
+        });
+        return { organizationId: row.organizationId, role: membership!.role, userId };
       });
     },
   };

@@ -1,7 +1,8 @@
 import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
-import { sessions } from '../schema/index.js';
-import { command } from '../write.js';
+import { organizationMembers, sessions } from '../schema/index.js';
+import { command, record } from '../write.js';
 import type { Database } from '../database.js';
+import { NotFoundError } from '../../../errors.js';
 import type { Session, SessionStore } from '../../provider.js';
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -21,15 +22,17 @@ function toSession(row: SessionRow): Session {
 export function sessionStore(db: Database): SessionStore {
   return {
     async create(ctx, input) {
-      return command(db, ctx, async (tx) => {
+      return db.transaction(async (tx) => {
         const [row] = await tx
           .insert(sessions)
           .values({ ...input, ip: ctx.ip ?? null, userAgent: ctx.userAgent?.slice(0, 500) ?? null })
           .returning();
-        return {
-          result: toSession(row!),
-          audit: { organizationId: null, action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' },
-        };
+        // On record in each organization the user belongs to, so its admins see it in their audit log.
+        const memberships = await tx.select({ organizationId: organizationMembers.organizationId }).from(organizationMembers).where(eq(organizationMembers.userId, input.userId));
+        for (const organizationId of memberships.length > 0 ? memberships.map((membership) => membership.organizationId) : [null]) {
+          await record(tx, ctx, { audit: { organizationId, action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' } });
+        }
+        return toSession(row!);
       });
     },
 
@@ -63,8 +66,10 @@ export function sessionStore(db: Database): SessionStore {
           .delete(sessions)
           .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
           .returning({ id: sessions.id });
+        // Nothing of the caller's was there: 404, and the audit entry rolls back with it.
+        if (deleted.length === 0) throw new NotFoundError('Session', 'session_not_found');
         return {
-          result: deleted.length > 0,
+          result: undefined,
           audit: { organizationId: null, action: 'auth.session_revoked', targetType: 'session', targetId: sessionId, summary: 'session signed out' },
         };
       });

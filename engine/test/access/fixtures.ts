@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { csrfTokenFor, SESSION_COOKIE, SESSION_IDLE_MS } from '../../src/auth/session-cookie.js';
+import { createPostgresProvider } from '../../src/data/postgres/provider.js';
+import type { DataProvider, MemberRole, WriteContext } from '../../src/data/provider.js';
+import type { AnyRouteDefinition } from '../../src/http/registry.js';
+import { apiKeyPrefix, generateApiKey, randomToken, sha256Hex } from '../../src/lib/tokens.js';
+import { serveApp, silentLogger, testServices } from '../helpers/app.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { Api, describeResponse, errorOf, sessionCookie, type ApiResponse, type Credentials } from './http-client.js';
+
+/** Every fixture account's password (long enough for the policy). */
+export const PASSWORD = 'correct horse battery staple';
+
+export interface SignedInUser extends Credentials {
+  userId: string;
+  email: string;
+  /** The id of this sign-in's session. */
+  sessionId: string;
+}
+
+/** The ids a route's path can ask for, by parameter name (keyId is resolved per route). */
+export interface Target {
+  orgId: string;
+  orgSlug: string;
+  projectId: string;
+  projectSlug: string;
+  apiKeyId: string;
+  providerKeyId: string;
+  /** A plain member (role `member`) that routes on `:userId` may act on. */
+  userId: string;
+  invitationId: string;
+  /** The pending invitation's link token. */
+  token: string;
+  /** A session that `:sessionId` may end (in fixtures: the owner's). */
+  sessionId: string;
+}
+
+export interface OrgFixture extends Target {
+  apiKeySecret: string;
+}
+
+export interface World {
+  api: Api;
+  provider: DataProvider;
+  routes: AnyRouteDefinition[];
+  a: OrgFixture & { users: Record<MemberRole, SignedInUser> };
+  b: OrgFixture & { owner: SignedInUser };
+  /** A fresh organization owned by A's owner, with A's admin, member and viewer in their roles. */
+  sandbox(): Promise<Target>;
+  /** Another session of the user, made through the provider (no sign-in attempt counted). */
+  freshSession(userId: string): Promise<SignedInUser>;
+  /** A user with PASSWORD, made through the provider; in `organizationId` with `role` when given. */
+  createUser(email: string, membership?: { organizationId: string; role: MemberRole }): Promise<{ userId: string; email: string }>;
+  addMember(organizationId: string, userId: string, role: MemberRole): Promise<void>;
+  signIn(email: string, password?: string, from?: string): Promise<SignedInUser>;
+  /** Runs SQL on the test database directly (to look at stored rows, or to move time). */
+  sql<Row extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** Runs SQL in a transaction that is rolled back afterwards. */
+  sqlRolledBack<T>(run: (sql: <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<Row[]>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const system: WriteContext = { actor: { type: 'system' } };
+let sequence = 0;
+const unique = (label: string) => `${label}-${++sequence}-${randomUUID().slice(0, 8)}`;
+
+export function expectStatus(response: ApiResponse<unknown>, status: number): void {
+  expect(response.status, describeResponse(response)).toBe(status);
+}
+
+export function expectError(response: ApiResponse<unknown>, status: number, code: string): void {
+  expectStatus(response, status);
+  expect(errorOf(response)?.code, describeResponse(response)).toBe(code);
+}
+
+export const routeId = (route: AnyRouteDefinition) => `${route.method.toUpperCase()} ${route.path}`;
+
+/** The route's path with each `:param` filled from the target; an unknown parameter fails loudly. */
+export function fillPath(route: AnyRouteDefinition, target: Partial<Target>): string {
+  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
+    const value = name === 'keyId' ? (route.path.includes('/provider-keys/') ? target.providerKeyId : target.apiKeyId) : target[name as keyof Target];
+    if (!value) throw new Error(`No fixture id for :${name} in ${routeId(route)}: add it to test/access/fixtures.ts`);
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * A body that passes validation, so that a request reaches the authorization and lookups behind it.
+ * Routes without an entry get `{}`.
+ */
+export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgSlug' | 'projectSlug'>): unknown {
+  const samples: Record<string, unknown> = {
+    'POST /api/dashboard/auth/setup': { email: 'someone@example.test', password: PASSWORD, organizationName: 'Sample' },
+    'POST /api/dashboard/auth/sign-in': { email: 'nobody@example.test', password: 'not the password' },
+    'POST /api/dashboard/auth/password': { currentPassword: 'not the password', newPassword: 'a brand new password' },
+    'POST /api/dashboard/auth/password-reset': { token: 'x'.repeat(43), newPassword: 'a brand new password' },
+    'POST /api/dashboard/orgs': { name: 'Sample organization' },
+    'PATCH /api/dashboard/orgs/:orgId': { name: 'Renamed organization' },
+    'DELETE /api/dashboard/orgs/:orgId': { confirmSlug: target.orgSlug },
+    'PATCH /api/dashboard/orgs/:orgId/members/:userId': { role: 'viewer' },
+    'POST /api/dashboard/orgs/:orgId/invitations': { email: 'sample@example.test', role: 'viewer' },
+    'POST /api/dashboard/invitations/:token/accept': { password: PASSWORD, name: 'Sample Person' },
+    'POST /api/dashboard/orgs/:orgId/projects': { name: 'Sample project' },
+    'PATCH /api/dashboard/orgs/:orgId/projects/:projectId': { name: 'Renamed project' },
+    'DELETE /api/dashboard/orgs/:orgId/projects/:projectId': { confirmSlug: target.projectSlug },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys': { name: 'Sample key' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys/:keyId/rotate': { gracePeriodHours: 1 },
+    'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
+  };
+  return samples[routeId(route)] ?? {};
+}
+
+/** The token at the end of an invitation (`/invite/`) or reset (`/reset-password/`) link. */
+export const linkToken = (url: string, marker: string) => url.slice(url.indexOf(marker) + marker.length);
+
+/**
+ * Builds, through the real API: organization A (set up on first run) with an owner, admin, member
+ * and viewer, and organization B with its own owner; each with a project, an API key, a provider key
+ * and a pending invitation.
+ */
+export async function startWorld(): Promise<World> {
+  const database = await createTestDatabase();
+  const provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+  const server = await serveApp(provider);
+  const api = new Api(server.url);
+  const services = testServices(provider);
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const passwordHash = await hashPassword(PASSWORD);
+
+  const currentSessionId = async (credentials: Credentials) => {
+    const response = await api.get<{ sessions: Array<{ id: string; current: boolean }> }>('/api/dashboard/auth/sessions', { session: credentials });
+    expectStatus(response, 200);
+    return response.body.sessions.find((session) => session.current)!.id;
+  };
+  const signedIn = async (response: ApiResponse<{ csrfToken: string; user?: { id: string } }>, email: string, userId?: string): Promise<SignedInUser> => {
+    const credentials = { cookie: sessionCookie(response), csrfToken: response.body.csrfToken };
+    return { ...credentials, email, userId: userId ?? response.body.user!.id, sessionId: await currentSessionId(credentials) };
+  };
+
+  const signIn = async (email: string, password = PASSWORD, from?: string) => {
+    const response = await api.post<{ csrfToken: string; user: { id: string } }>('/api/dashboard/auth/sign-in', { email, password }, { from });
+    expectStatus(response, 200);
+    return signedIn(response, email);
+  };
+
+  const invite = async (owner: Credentials, orgId: string, email: string, role: MemberRole) => {
+    const response = await api.post<{ invitation: { id: string }; url: string }>(`/api/dashboard/orgs/${orgId}/invitations`, { email, role }, { session: owner });
+    expectStatus(response, 201);
+    return { invitationId: response.body.invitation.id, token: linkToken(response.body.url, '/invite/') };
+  };
+
+  /** Project (created unless given), API key, provider key and pending invitation of an organization. */
+  const populate = async (owner: SignedInUser, orgId: string, label: string, existingProject?: { id: string; slug: string }) => {
+    let project = existingProject;
+    if (!project) {
+      const created = await api.post<{ id: string; slug: string }>(`/api/dashboard/orgs/${orgId}/projects`, { name: `Project ${label}` }, { session: owner });
+      expectStatus(created, 201);
+      project = created.body;
+    }
+    const key = await api.post<{ apiKey: { id: string }; secret: string }>(`/api/dashboard/orgs/${orgId}/projects/${project.id}/api-keys`, { name: `Key ${label}` }, { session: owner });
+    expectStatus(key, 201);
+    const providerKey = await api.post<{ id: string }>(
+      `/api/dashboard/orgs/${orgId}/provider-keys`,
+      { service: 'openai', name: `OpenAI ${label}`, apiKey: `sk-${label}-0123456789abcdef` },
+      { session: owner },
+    );
+    expectStatus(providerKey, 201);
+    const pending = await invite(owner, orgId, `pending-${label.toLowerCase()}@example.test`, 'viewer');
+    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, ...pending };
+  };
+
+  // Organization A: first-run setup, then one user per role, each joining through an invitation link.
+  const setup = await api.post<{ csrfToken: string; user: { id: string }; organizations: Array<{ id: string; slug: string }> }>('/api/dashboard/auth/setup', {
+    email: 'owner-a@example.test',
+    password: PASSWORD,
+    name: 'Olive Owner',
+    organizationName: 'Organization A',
+    projectName: 'Project A',
+  });
+  expectStatus(setup, 201);
+  const ownerA = await signedIn(setup, 'owner-a@example.test');
+  const orgA = setup.body.organizations[0]!;
+  const usersA: Record<MemberRole, SignedInUser> = { owner: ownerA } as Record<MemberRole, SignedInUser>;
+  for (const role of ['admin', 'member', 'viewer'] as const) {
+    const email = `${role}-a@example.test`;
+    const { token } = await invite(ownerA, orgA.id, email, role);
+    const accepted = await api.post<{ csrfToken: string; organizationId: string }>(`/api/dashboard/invitations/${token}/accept`, { password: PASSWORD, name: `${role} of A` });
+    expectStatus(accepted, 200);
+    const user = await provider.users.findByEmail(email);
+    usersA[role] = await signedIn(accepted, email, user!.id);
+  }
+  const projectsA = await api.get<{ projects: Array<{ id: string; slug: string }> }>(`/api/dashboard/orgs/${orgA.id}/projects`, { session: ownerA });
+  const a = {
+    orgId: orgA.id,
+    orgSlug: orgA.slug,
+    users: usersA,
+    userId: usersA.member.userId,
+    sessionId: ownerA.sessionId,
+    ...(await populate(ownerA, orgA.id, 'A', projectsA.body.projects[0])),
+  };
+
+  // Organization B: an owner who belongs to nothing of A's.
+  await provider.users.create(system, { email: 'owner-b@example.test', passwordHash, firstName: 'Bea' });
+  const ownerB = await signIn('owner-b@example.test');
+  const orgB = await api.post<{ id: string; slug: string }>('/api/dashboard/orgs', { name: 'Organization B' }, { session: ownerB });
+  expectStatus(orgB, 201);
+  const b = { orgId: orgB.body.id, orgSlug: orgB.body.slug, owner: ownerB, userId: ownerB.userId, sessionId: ownerB.sessionId, ...(await populate(ownerB, orgB.body.id, 'B')) };
+
+  const owner = (userId: string): WriteContext => ({ actor: { type: 'user', userId } });
+
+  const addMember = async (organizationId: string, userId: string, role: MemberRole) => {
+    const user = await provider.users.get(userId);
+    const tokenHash = sha256Hex(randomToken());
+    await provider.invitations.create(owner(ownerA.userId), organizationId, { email: user!.email, role, tokenHash, expiresAt: new Date(Date.now() + 86_400_000) });
+    await provider.invitations.accept({}, tokenHash, { userId });
+  };
+
+  const createUser = async (email: string, membership?: { organizationId: string; role: MemberRole }) => {
+    const user = await provider.users.create(system, { email, passwordHash });
+    if (membership) await addMember(membership.organizationId, user.id, membership.role);
+    return { userId: user.id, email: user.email };
+  };
+
+  const sandbox = async (): Promise<Target> => {
+    const ctx = owner(ownerA.userId);
+    const organization = await provider.orgs.create(ctx, { name: unique('Sandbox'), ownerUserId: ownerA.userId });
+    for (const role of ['admin', 'member', 'viewer'] as const) await addMember(organization.id, usersA[role].userId, role);
+    const project = await provider.projects.create(ctx, organization.id, { name: unique('Sandbox project') });
+    const secret = generateApiKey();
+    const apiKey = await provider.apiKeys.create(ctx, organization.id, project.id, { name: 'Sandbox key', keyHash: sha256Hex(secret), keyPrefix: apiKeyPrefix(secret), expiresAt: null });
+    const providerKey = await provider.providerKeys.create(ctx, organization.id, {
+      service: 'openai',
+      name: 'Sandbox provider key',
+      encryptedKey: services.secretBox.seal('sk-sandbox-0123456789'),
+      keyHint: 'sk-s…6789',
+      baseUrl: null,
+    });
+    const token = randomToken();
+    const invitation = await provider.invitations.create(ctx, organization.id, { email: `${unique('invitee')}@example.test`, role: 'viewer', tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 86_400_000) });
+    const member = await createUser(`${unique('member')}@example.test`, { organizationId: organization.id, role: 'member' });
+    return {
+      orgId: organization.id,
+      orgSlug: organization.slug,
+      projectId: project.id,
+      projectSlug: project.slug,
+      apiKeyId: apiKey.id,
+      providerKeyId: providerKey.id,
+      userId: member.userId,
+      invitationId: invitation.id,
+      token,
+      sessionId: ownerA.sessionId,
+    };
+  };
+
+  const freshSession = async (userId: string): Promise<SignedInUser> => {
+    const token = randomToken();
+    const csrfToken = csrfTokenFor(services, token);
+    const session = await provider.sessions.create(owner(userId), { userId, tokenHash: sha256Hex(token), csrfTokenHash: sha256Hex(csrfToken), expiresAt: new Date(Date.now() + SESSION_IDLE_MS) });
+    const user = await provider.users.get(userId);
+    return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId, email: user!.email, sessionId: session.id };
+  };
+
+  return {
+    api,
+    provider,
+    routes: server.routes,
+    a,
+    b,
+    sandbox,
+    freshSession,
+    createUser,
+    addMember,
+    signIn,
+    async sql<Row extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+      return (await pool.query<Row>(text, values)).rows;
+    },
+    async sqlRolledBack(run) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        return await run(async (text, values) => (await client.query(text, values)).rows);
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    },
+    async close() {
+      api.close();
+      await server.close();
+      await pool.end();
+      await provider.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allows, isPermission, roles, type Permission } from '../../src/access/permissions.js';
+import type { MemberRole } from '../../src/data/provider.js';
+import type { AnyRouteDefinition } from '../../src/http/registry.js';
+import { expectStatus, fillPath, routeId, sampleBody, startWorld, type SignedInUser, type Target } from './fixtures.js';
+import { describeResponse, errorOf } from './http-client.js';
+
+// The registry as served: routes added later are covered without editing this file.
+const world = await startWorld();
+afterAll(() => world.close());
+
+const sessionRoutes = world.routes.filter((route) => route.surface === 'dashboard' && route.auth === 'session');
+const changesState = (route: AnyRouteDefinition) => route.method !== 'get';
+const scoped = (route: AnyRouteDefinition) => route.path.includes(':orgId');
+const minimalBody = (route: AnyRouteDefinition) => (changesState(route) ? {} : undefined);
+
+function permissionOf(route: AnyRouteDefinition): Permission {
+  if (!route.permission || !isPermission(route.permission)) throw new Error(`${routeId(route)} declares no known permission`);
+  return route.permission;
+}
+
+/**
+ * Who calls and on what. Reads use organization A. A state-changing call gets throwaway targets so
+ * that no case breaks the next: a fresh organization in which the caller has the same role, or (for
+ * routes on your own account, which may sign sessions out) a new user with that role in A, signed in
+ * twice.
+ */
+async function caseFor(route: AnyRouteDefinition, role: MemberRole): Promise<{ session: SignedInUser; target: Target }> {
+  const user = world.a.users[role];
+  if (!changesState(route)) return { session: user, target: world.a };
+  if (scoped(route)) return { session: user, target: await world.sandbox() };
+  const { userId } = await world.createUser(`self-${role}-${randomUUID()}@example.test`, { organizationId: world.a.orgId, role });
+  const other = await world.freshSession(userId);
+  return { session: await world.freshSession(userId), target: { ...world.a, sessionId: other.sessionId } };
+}
+
+describe('the route registry', () => {
+  it('has session routes on the dashboard, each declaring a permission of the matrix', () => {
+    expect(sessionRoutes.length).toBeGreaterThan(20);
+    for (const route of sessionRoutes) expect(isPermission(route.permission ?? ''), routeId(route)).toBe(true);
+  });
+});
+
+describe('every dashboard session route × every role of organization A', () => {
+  // One test per route and role, named in full, so that a failure names both.
+  for (const route of sessionRoutes) {
+    for (const role of roles) {
+      const allowed = allows(role, permissionOf(route));
+      it(`${routeId(route)} as ${role} is ${allowed ? 'allowed' : 'refused with 403 insufficient_role'}`, async () => {
+        const { session, target } = await caseFor(route, role);
+        const response = await world.api.call(route.method, fillPath(route, target), { session, body: minimalBody(route) });
+        if (allowed) {
+          // Validation comes after authorization: `{}` may be refused as a bad body, never as a bad role.
+          expect([200, 201, 204, 400, 404, 409, 410], describeResponse(response)).toContain(response.status);
+        } else {
+          expectStatus(response, 403);
+          expect(errorOf(response)?.code).toBe('insufficient_role');
+        }
+      });
+    }
+  }
+});
+
+describe('without a session', () => {
+  for (const route of sessionRoutes) {
+    it(`${routeId(route)} answers 401 sign_in_required`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, world.a), { body: minimalBody(route) });
+      expectStatus(response, 401);
+      expect(errorOf(response)?.code).toBe('sign_in_required');
+    });
+  }
+});
+
+describe('cross-site request forgery', () => {
+  // Should a check be missing, the request lands on throwaway targets, not on the fixtures.
+  let target: Target;
+  let session: SignedInUser;
+  beforeAll(async () => {
+    target = await world.sandbox();
+    session = await world.freshSession(world.a.users.owner.userId);
+  });
+
+  for (const route of sessionRoutes.filter(changesState)) {
+    it(`${routeId(route)} without the CSRF token answers 403 csrf_failed`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, target), { session, csrfToken: null, body: sampleBody(route, target) });
+      expectStatus(response, 403);
+      expect(errorOf(response)?.code).toBe('csrf_failed');
+    });
+
+    it(`${routeId(route)} with a wrong CSRF token answers 403 csrf_failed`, async () => {
+      const wrongToken = `${session.csrfToken.slice(0, -2)}${session.csrfToken.endsWith('xx') ? 'yy' : 'xx'}`;
+      const response = await world.api.call(route.method, fillPath(route, target), { session, csrfToken: wrongToken, body: sampleBody(route, target) });
+      expectStatus(response, 403);
+      expect(errorOf(response)?.code).toBe('csrf_failed');
+    });
+  }
+
+  it("refuses another session's CSRF token", async () => {
+    const response = await world.api.patch(`/api/dashboard/orgs/${target.orgId}`, { name: 'Forged' }, { session, csrfToken: world.a.users.owner.csrfToken });
+    expectStatus(response, 403);
+    expect(errorOf(response)?.code).toBe('csrf_failed');
+  });
+
+  for (const route of world.routes.filter((candidate) => candidate.surface === 'dashboard' && changesState(candidate))) {
+    it(`${routeId(route)} from a foreign Origin answers 403 origin_not_allowed`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, target), { session, body: sampleBody(route, target), headers: { origin: 'http://evil.example' } });
+      expectStatus(response, 403);
+      expect(errorOf(response)?.code).toBe('origin_not_allowed');
+    });
+  }
+
+  it('refuses a foreign Referer when the browser sent no Origin', async () => {
+    const response = await world.api.patch(`/api/dashboard/orgs/${target.orgId}`, { name: 'Forged' }, { session, headers: { referer: 'https://evil.example/page' } });
+    expectStatus(response, 403);
+    expect(errorOf(response)?.code).toBe('origin_not_allowed');
+  });
+
+  it('accepts a state-changing request from its own origin with the token', async () => {
+    const response = await world.api.patch(`/api/dashboard/orgs/${target.orgId}`, { name: 'Same origin' }, { session, headers: { origin: world.api.baseUrl } });
+    expectStatus(response, 200);
+  });
+});

@@ -1,0 +1,147 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { apiSend } from '../app/api';
+import { ConfirmDialog } from '../app/ConfirmDialog';
+import { displayNameOf, formatDate } from '../app/format';
+import { Panel } from '../app/Panel';
+import { QueryFallback, Table } from '../app/Table';
+import { useToast } from '../app/Toasts';
+import { authStateKey, useSignedIn, type OrganizationSummary, type Role } from '../auth/authState';
+import { RequireOrganization } from './RequireOrganization';
+import { membersKey, orgPath, type Member } from './api';
+import { InvitationsPanel } from './InvitationsPanel';
+import { ResetLinkDialog } from './ResetLinkDialog';
+import { assignableRoles } from './permissions';
+import { PermissionButton } from './PermissionButton';
+import { useMembers } from './useMembers';
+import { usePermission, useWorkspace } from './Workspace';
+
+/** Settings › Members: roles, removal, reset links, leaving; and invitations. */
+export function MembersTab() {
+  const { organization } = useWorkspace();
+  return (
+    <div className="settings-tab" data-testid="settings-members">
+      <RequireOrganization>
+        {organization && (
+          <>
+            <MemberList organization={organization} />
+            <InvitationsPanel organization={organization} />
+          </>
+        )}
+      </RequireOrganization>
+    </div>
+  );
+}
+
+type MemberAction = { kind: 'remove' | 'leave' | 'reset'; member: Member } | null;
+
+function MemberList({ organization }: { organization: OrganizationSummary }) {
+  const { user } = useSignedIn();
+  const members = useMembers(organization.id);
+  const [action, setAction] = useState<MemberAction>(null);
+
+  return (
+    <Panel title="Members" description="Viewers read; members also edit prompts and tools; admins manage projects, keys and people; owners can delete the organization.">
+      {!members.isSuccess ? (
+        <QueryFallback query={members} what="members" />
+      ) : (
+        <Table columns={['Member', 'Role', 'Joined', '']} testId="members-table">
+          {members.data.map((member) => {
+            const isSelf = member.userId === user.id;
+            return (
+              <tr key={member.userId} data-testid="member-row">
+                <td>
+                  <div className="cell-title">
+                    {displayNameOf(member)} {isSelf && <span className="badge badge--accent">You</span>}
+                  </div>
+                  <div className="cell-detail">{member.email}</div>
+                </td>
+                <td>
+                  <RoleSelect organization={organization} member={member} isSelf={isSelf} />
+                </td>
+                <td className="nowrap">{formatDate(member.joinedAt)}</td>
+                <td className="cell-actions">
+                  {isSelf ? (
+                    <button type="button" className="button button--ghost button--small" onClick={() => setAction({ kind: 'leave', member })} data-testid="leave-organization">
+                      Leave
+                    </button>
+                  ) : (
+                    <>
+                      <PermissionButton permission="member.manage" className="button button--ghost button--small" onClick={() => setAction({ kind: 'reset', member })} data-testid="reset-link">
+                        Reset link
+                      </PermissionButton>
+                      <PermissionButton permission="member.manage" className="button button--danger-ghost button--small" onClick={() => setAction({ kind: 'remove', member })} data-testid="remove-member">
+                        Remove
+                      </PermissionButton>
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
+      )}
+      {action?.kind === 'reset' && <ResetLinkDialog organizationId={organization.id} member={action.member} onClose={() => setAction(null)} />}
+      {(action?.kind === 'remove' || action?.kind === 'leave') && (
+        <RemoveMemberDialog organization={organization} member={action.member} leaving={action.kind === 'leave'} onClose={() => setAction(null)} />
+      )}
+    </Panel>
+  );
+}
+
+function RoleSelect({ organization, member, isSelf }: { organization: OrganizationSummary; member: Member; isSelf: boolean }) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const { allowed, reason } = usePermission('member.manage');
+  const actorIsOwner = organization.role === 'owner';
+  const ownerLocked = member.role === 'owner' && !actorIsOwner;
+  const change = useMutation({
+    mutationFn: (role: Role) => apiSend<Member>('PATCH', `${orgPath(organization.id)}/members/${member.userId}`, { role }),
+    onSuccess: async (changed) => {
+      await queryClient.invalidateQueries({ queryKey: membersKey(organization.id) });
+      if (isSelf) await queryClient.invalidateQueries({ queryKey: authStateKey });
+      toast.success(`${displayNameOf(changed)} is now ${changed.role === 'admin' ? 'an' : 'a'} ${changed.role}`);
+    },
+    onError: (error) => toast.error(error.message),
+  });
+
+  return (
+    <select
+      className="select select--compact"
+      aria-label={`Role of ${displayNameOf(member)}`}
+      value={member.role}
+      disabled={!allowed || ownerLocked || change.isPending}
+      title={reason ?? (ownerLocked ? "Only an owner can change an owner's role" : undefined)}
+      onChange={(event) => change.mutate(event.target.value as Role)}
+      data-testid="member-role"
+    >
+      {assignableRoles.map((role) => (
+        <option key={role} value={role} disabled={role === 'owner' && !actorIsOwner}>
+          {role[0]!.toUpperCase() + role.slice(1)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function RemoveMemberDialog({ organization, member, leaving, onClose }: { organization: OrganizationSummary; member: Member; leaving: boolean; onClose: () => void }) {
+  return (
+    <ConfirmDialog
+      onClose={onClose}
+      title={leaving ? `Leave ${organization.name}?` : `Remove ${displayNameOf(member)}?`}
+      confirmLabel={leaving ? 'Leave organization' : 'Remove member'}
+      action={() =>
+        leaving ? apiSend('POST', `${orgPath(organization.id)}/leave`) : apiSend('DELETE', `${orgPath(organization.id)}/members/${member.userId}`)
+      }
+      // Leaving changes the organizations this user has; removing, the member list.
+      invalidates={leaving ? authStateKey : membersKey(organization.id)}
+      successMessage={leaving ? `You left ${organization.name}` : `Removed ${displayNameOf(member)}`}
+    >
+      <p>
+        {leaving
+          ? 'You lose access to its projects at once. An admin can invite you again.'
+          : `${member.email} loses access to ${organization.name} at once. Their account stays; an admin can invite them again.`}
+      </p>
+    </ConfirmDialog>
+  );
+}
