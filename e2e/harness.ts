@@ -11,7 +11,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
 
 /** A built engine on a fresh database (external PostgreSQL) with its own home directory. */
-export async function startTestEngine(): Promise<{ engine: RunningEngine; stop(): Promise<void> }> {
+export async function startTestEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; stop(): Promise<void> }> {
   const database = await createTestDatabase();
   const home = await mkdtemp(path.join(tmpdir(), 'forprompt-e2e-'));
   let engine: RunningEngine | undefined;
@@ -27,6 +27,7 @@ export async function startTestEngine(): Promise<{ engine: RunningEngine; stop()
         DATABASE_URL: database.url,
         FORPROMPT_HOME: home,
         ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        ...extraEnv,
       },
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router/dom';
@@ -37,12 +37,26 @@ const queryClient = new QueryClient({
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html is missing the #root element');
 
-createRoot(rootElement).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
-    </QueryClientProvider>
-  </StrictMode>,
+/** Clerk mode wraps the app in Clerk, loaded only then; local accounts never download it. */
+async function withAuthProvider(app: ReactNode): Promise<ReactNode> {
+  const config = await fetch('/api/config')
+    .then((response) => (response.ok ? (response.json() as Promise<{ authProvider?: string; clerkPublishableKey?: string | null }>) : null))
+    .catch(() => null);
+  if (config?.authProvider !== 'clerk' || !config.clerkPublishableKey) return app;
+  const { ClerkRoot } = await import('./auth/clerk/ClerkRoot');
+  return <ClerkRoot publishableKey={config.clerkPublishableKey}>{app}</ClerkRoot>;
+}
+
+const app = (
+  <ToastProvider>
+    <RouterProvider router={router} />
+  </ToastProvider>
+);
+
+void withAuthProvider(app).then((content) =>
+  createRoot(rootElement).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>
+    </StrictMode>,
+  ),
 );

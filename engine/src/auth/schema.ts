@@ -41,6 +41,8 @@ export const authState = z.object({
   setupRequired: z.boolean(),
   user: userView.nullable(),
   organizations: z.array(organizationSummary),
+  /** Clerk: the organization active in the session token (the dashboard opens it). */
+  activeOrganizationId: z.uuid().nullable(),
   /** Send back in X-CSRF-Token with every state-changing request (local accounts). */
   csrfToken: z.string().nullable(),
 });

@@ -37,6 +37,7 @@ export async function describeState(services: Services, req: Request, identity: 
     setupRequired: config.auth.provider === 'local' && (await provider.users.count()) === 0,
     user: user && { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName },
     organizations,
+    activeOrganizationId: fromToken?.organizationId ?? null,
     csrfToken: user && token && config.auth.provider === 'local' ? csrfTokenFor(services, token) : null,
   };
 }

@@ -178,6 +178,7 @@ describe('the engine app', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
       expect(response.headers.get('x-powered-by')).toBeNull();
     });
   });

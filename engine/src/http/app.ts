@@ -5,6 +5,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import type { Config } from '../config.js';
 import { NotFoundError } from '../errors.js';
 import { createAuthenticators } from '../access/authenticators.js';
 import { assertSameOrigin } from '../auth/session-cookie.js';
@@ -32,6 +33,34 @@ export interface EngineApp {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Everything the dashboard loads is bundled: nothing comes from another origin — except, in Clerk
+ * mode, Clerk's own scripts, API, images and bot protection (as Clerk's CSP guide lists them).
+ */
+function contentSecurityPolicy(config: Config, https: boolean) {
+  const clerk = config.auth.provider === 'clerk' ? clerkFrontendApi(config.auth.clerk.publishableKey) : null;
+  const clerkHosts = clerk ? [clerk, 'https://*.protect.clerk.com:*'] : [];
+  const challenges = clerk ? ['https://challenges.cloudflare.com'] : [];
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", ...clerkHosts, ...challenges],
+    imgSrc: ["'self'", 'data:', ...(clerk ? ['https://img.clerk.com'] : [])],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    connectSrc: ["'self'", ...clerkHosts],
+    workerSrc: ["'self'", 'blob:'],
+    frameSrc: ["'self'", ...challenges, ...(clerk ? ['https://*.protect.clerk.com'] : [])],
+    upgradeInsecureRequests: https ? [] : null,
+  };
+}
+
+/** Clerk's publishable key encodes its Frontend API host: `pk_live_<base64("clerk.example.com$")>`. */
+export function clerkFrontendApi(publishableKey: string | undefined): string | null {
+  const encoded = /^pk_(?:test|live)_(.+)$/.exec(publishableKey ?? '')?.[1];
+  if (!encoded) return null;
+  const host = Buffer.from(encoded, 'base64').toString('utf8').replace(/\$$/, '');
+  return /^[a-z0-9.-]+$/i.test(host) ? `https://${host}` : null;
+}
 
 /** Builds the Express app without listening, so tests can drive it directly. */
 export function createApp(services: Services, options: AppOptions = {}): EngineApp {
@@ -64,21 +93,7 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
     }),
   );
   const https = config.publicUrl.startsWith('https://');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Everything the dashboard loads is bundled; nothing comes from another origin.
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          connectSrc: ["'self'"],
-          upgradeInsecureRequests: https ? [] : null,
-        },
-      },
-      strictTransportSecurity: https,
-    }),
-  );
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(config, https) }, strictTransportSecurity: https }));
   app.use(compression());
   if (config.corsOrigins.length > 0) {
     app.use(cors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] }));

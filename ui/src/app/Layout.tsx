@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { UserMenu } from '../auth/UserMenu';
+import { useClerkUi } from '../auth/clerk/clerkUi';
 import { OrganizationSwitcher } from '../orgs/OrganizationSwitcher';
 import { WorkspaceProvider } from '../orgs/Workspace';
 import { ProjectSelector } from '../projects/ProjectSelector';
@@ -8,6 +9,8 @@ import { navItems } from './navigation';
 import { StatusFooter } from './StatusFooter';
 
 export function Layout() {
+  // Clerk mode: Clerk's organization switcher and account button stand in for ours.
+  const clerk = useClerkUi();
   return (
     <WorkspaceProvider>
       <div className="app-shell">
@@ -22,7 +25,7 @@ export function Layout() {
             <span className="brand-name">ForPrompt</span>
           </NavLink>
           <div className="sidebar-context">
-            <OrganizationSwitcher />
+            {clerk ? <clerk.OrganizationSwitcher hidePersonal /> : <OrganizationSwitcher />}
             <ProjectSelector testId="sidebar-project" />
           </div>
           <nav aria-label="Main">
@@ -39,7 +42,7 @@ export function Layout() {
             </ul>
           </nav>
           <div className="sidebar-footer">
-            <UserMenu />
+            {clerk ? <clerk.UserButton showName /> : <UserMenu />}
           </div>
         </aside>
         <div className="main-column">

@@ -47,6 +47,13 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+// Clerk mode: the session token for `Authorization: Bearer` (Clerk refreshes it; ask every time).
+let authToken: (() => Promise<string | null>) | null = null;
+
+export function setAuthTokenProvider(provider: (() => Promise<string | null>) | null): void {
+  authToken = provider;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -63,6 +70,8 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   if (!SAFE_METHODS.has((init.method ?? 'GET').toUpperCase()) && csrfToken !== null) {
     headers.set('X-CSRF-Token', csrfToken);
   }
+  const token = authToken ? await authToken().catch(() => null) : null;
+  if (token) headers.set('Authorization', `Bearer ${token}`);
 
   let response: Response;
   try {

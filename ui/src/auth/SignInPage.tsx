@@ -10,9 +10,11 @@ import { useNow } from '../app/useNow';
 import { AuthScreen } from './AuthScreen';
 import { useApplyAuthState, useAuthState, type AuthState } from './authState';
 import { safeNext } from './RequireSignIn';
+import { useClerkUi } from './clerk/clerkUi';
 
 export function SignInPage() {
   const state = useAuthState();
+  const clerk = useClerkUi();
   const applyState = useApplyAuthState();
   const [searchParams] = useSearchParams();
   const next = safeNext(searchParams.get('next'));
@@ -43,9 +45,7 @@ export function SignInPage() {
   if (state.data?.authProvider === 'clerk') {
     return (
       <AuthScreen name="sign-in" title="Sign in" description="This engine manages accounts with Clerk.">
-        <p className="note">
-          Sign in through your Clerk-enabled ForPrompt application; this dashboard build signs in with local accounts only.
-        </p>
+        {clerk ? <clerk.SignIn routing="hash" /> : <p className="note">Clerk's sign-in is not available in this browser.</p>}
       </AuthScreen>
     );
   }

@@ -23,6 +23,8 @@ export interface AuthState {
   setupRequired: boolean;
   user: SignedInUser | null;
   organizations: OrganizationSummary[];
+  /** Clerk: the organization active in the session (Clerk's switcher changes it). */
+  activeOrganizationId: string | null;
   csrfToken: string | null;
 }
 

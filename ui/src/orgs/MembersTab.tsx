@@ -14,11 +14,23 @@ import { ResetLinkDialog } from './ResetLinkDialog';
 import { assignableRoles } from './permissions';
 import { PermissionButton } from './PermissionButton';
 import { useMembers } from './useMembers';
+import { useClerkUi } from '../auth/clerk/clerkUi';
 import { usePermission, useWorkspace } from './Workspace';
 
 /** Settings › Members: roles, removal, reset links, leaving; and invitations. */
 export function MembersTab() {
   const { organization } = useWorkspace();
+  const clerk = useClerkUi();
+  if (clerk) {
+    // Clerk mode: people are managed in Clerk; the engine mirrors them through Clerk's webhook.
+    return (
+      <div className="settings-tab" data-testid="settings-members">
+        <Panel title="Members" description="Members, roles and invitations are managed with Clerk; changes reach ForPrompt through Clerk's webhook.">
+          <clerk.OrganizationProfile routing="hash" />
+        </Panel>
+      </div>
+    );
+  }
   return (
     <div className="settings-tab" data-testid="settings-members">
       <RequireOrganization>

@@ -33,7 +33,7 @@ function readStored(key: string): string | null {
  * first) and its current project (remembered per organization).
  */
 export function WorkspaceProvider({ children }: { children: ReactNode }) {
-  const { organizations } = useSignedIn();
+  const { organizations, activeOrganizationId } = useSignedIn();
   const [searchParams] = useSearchParams();
   const fromUrl = searchParams.get('org');
   const [chosenId, setChosenId] = useState<string | null>(() => {
@@ -41,7 +41,9 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     if (linked) rememberOrganization(linked.id);
     return linked?.id ?? lastOrganizationId();
   });
-  const organization = organizations.find((candidate) => candidate.id === chosenId) ?? organizations[0] ?? null;
+  // With Clerk, the organization active in Clerk's switcher is the one to show.
+  const organization =
+    organizations.find((candidate) => candidate.id === (activeOrganizationId ?? chosenId)) ?? organizations[0] ?? null;
 
   const projectsQuery = useProjects(organization?.id);
   const projects = useMemo(() => projectsQuery.data ?? [], [projectsQuery.data]);

@@ -66,6 +66,13 @@ describe('Clerk mode through the dashboard API', () => {
     expect((await call(`/api/dashboard/orgs/${organizationId}/projects`, stranger)).status).toBe(404);
   });
 
+  it("allows Clerk's own hosts, and only those, in the dashboard's content security policy", async () => {
+    const policy = (await call('/healthz', null)).headers.get('content-security-policy')!;
+    expect(policy).toMatch(/script-src 'self' https:\/\/clerk\.example\.com https:\/\/\*\.protect\.clerk\.com:\* https:\/\/challenges\.cloudflare\.com/);
+    expect(policy).toContain('img-src \'self\' data: https://img.clerk.com');
+    expect(policy).toContain("worker-src 'self' blob:");
+  });
+
   it('answers 401 without a valid token and leaves local sign-in disabled', async () => {
     expect((await call('/api/dashboard/orgs', null)).status).toBe(401);
     expect((await call('/api/dashboard/orgs', 'not.a.token')).status).toBe(401);
