@@ -59,6 +59,18 @@ describe('headless initialization (FORPROMPT_INIT_*)', () => {
     expect((await provider.audit.list(organizations[0]!.id, { action: 'instance.initialized' })).length).toBe(1);
   }, 60_000);
 
+  it('finds what it created after a rename, instead of creating it again', async () => {
+    const user = await provider.users.findByEmail('admin@example.com');
+    const [organization] = await provider.orgs.listForUser(user!.id);
+    await provider.orgs.rename({ actor: { type: 'system' } }, organization!.id, 'Acme Inc');
+    const [project] = await provider.projects.list(organization!.id);
+    await provider.projects.update({ actor: { type: 'system' } }, organization!.id, project!.id, { name: 'Prod' });
+    const engine = await startEngine({ env: env() });
+    await engine.stop();
+    expect((await provider.orgs.listForUser(user!.id)).map((entry) => entry.name)).toEqual(['Acme Inc']);
+    expect((await provider.projects.list(organization!.id)).map((entry) => entry.name)).toEqual(['Prod']);
+  });
+
   it('signs in with the initial password', async () => {
     const engine = await startEngine({ env: env() });
     try {

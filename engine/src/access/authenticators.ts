@@ -6,7 +6,7 @@ import type { AnyRouteDefinition, AuthKind } from '../http/registry.js';
 import type { Authenticator } from '../http/router.js';
 import type { Services } from '../http/services.js';
 import { API_KEY_PATTERN, sha256Hex } from '../lib/tokens.js';
-import { assertCsrfToken, csrfTokenFor, SESSION_IDLE_MS, sessionToken } from '../auth/session-cookie.js';
+import { assertCsrfToken, csrfTokenFor, SESSION_IDLE_MS, sessionToken, setSessionCookie } from '../auth/session-cookie.js';
 import type { AuthContext } from './context.js';
 import { allows, isPermission, permissionMatrix, type Permission } from './permissions.js';
 
@@ -22,13 +22,13 @@ export type IdentifyUser = (req: Request, res: Response) => Promise<UserIdentity
 
 /** Local accounts: the session cookie, checked against the database, with its CSRF token. */
 export function localIdentity(services: Services): IdentifyUser {
-  return async (req) => {
+  return async (req, res) => {
     const token = sessionToken(req);
     if (!token) return null;
     const session = await services.provider.sessions.find(sha256Hex(token));
     if (!session) return null;
     assertCsrfToken(req, csrfTokenFor(services, token));
-    await services.provider.sessions.touch(session.id, new Date(Date.now() + SESSION_IDLE_MS));
+    if (await services.provider.sessions.touch(session.id, new Date(Date.now() + SESSION_IDLE_MS))) setSessionCookie(services, res, token);
     return { userId: session.userId, sessionId: session.id, tokenOrganization: null };
   };
 }

@@ -41,3 +41,17 @@ export function allows(role: MemberRole, permission: Permission): boolean {
 export function isPermission(value: string): value is Permission {
   return value in permissionMatrix;
 }
+
+/**
+ * A password reset link hands its holder the account: its issuer must outrank the user in every
+ * organization the user belongs to (an owner may reset anyone in theirs).
+ */
+export function outranksEverywhere(
+  userMemberships: ReadonlyArray<{ organizationId: string; role: MemberRole }>,
+  issuerRoleIn: (organizationId: string) => MemberRole | null | undefined,
+): boolean {
+  return userMemberships.every(({ organizationId, role }) => {
+    const issuerRole = issuerRoleIn(organizationId);
+    return issuerRole === 'owner' || (!!issuerRole && allows(issuerRole, 'member.manage') && roleRank[issuerRole] > roleRank[role]);
+  });
+}

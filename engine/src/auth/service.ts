@@ -67,18 +67,21 @@ export async function signIn(services: Services, req: Request, res: Response, in
   const accountKey = `sign-in:account:${sha256Hex(input.email)}`;
   const clientKey = `sign-in:client:${req.ip ?? 'unknown'}`;
   const rule = (limit: number) => ({ limit, windowSeconds: SIGN_IN_WINDOW_SECONDS });
-  // Every attempt counts against the account (reset by a success); only failures count against the
-  // client address, so many people signing in from one office address are not locked out.
-  const [account, clientFailures] = await Promise.all([provider.rateLimits.hit(accountKey, rule(SIGN_IN_LIMITS.account)), provider.rateLimits.peek(clientKey)]);
-  const refusedUntil = !account.allowed ? account.resetAt : clientFailures && clientFailures.count >= SIGN_IN_LIMITS.client ? clientFailures.resetAt : null;
-  if (refusedUntil) {
-    const retryAfter = Math.max(1, Math.ceil((refusedUntil.getTime() - Date.now()) / 1000));
+  // Every attempt counts, atomically, before the password is checked (parallel guesses cannot slip
+  // past the limit). A success resets the account's count and takes its hit back from the address,
+  // so many people signing in from one office address are not locked out.
+  const [account, client] = await Promise.all([
+    provider.rateLimits.hit(accountKey, rule(SIGN_IN_LIMITS.account)),
+    provider.rateLimits.hit(clientKey, rule(SIGN_IN_LIMITS.client)),
+  ]);
+  const refused = [account, client].find((result) => !result.allowed);
+  if (refused) {
+    const retryAfter = Math.max(1, Math.ceil((refused.resetAt.getTime() - Date.now()) / 1000));
     throw new RateLimitedError(retryAfter, `Too many sign-in attempts; try again in ${Math.ceil(retryAfter / 60)} minutes`);
   }
   const user = await provider.users.findByEmail(input.email);
   const valid = await verifyPassword(user ? await provider.users.getPasswordHash(user.id) : null, input.password);
   if (!user || !valid) {
-    await provider.rateLimits.hit(clientKey, rule(SIGN_IN_LIMITS.client));
     const failures = SIGN_IN_LIMITS.account - account.remaining;
     // A known account's failures show in its organizations' audit logs; an unknown address stays instance-level.
     const organizations = user ? await provider.orgs.listForUser(user.id) : [];
@@ -94,7 +97,7 @@ export async function signIn(services: Services, req: Request, res: Response, in
     await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (failures - 1), 4_000)));
     throw new UnauthorizedError('Wrong email or password', 'invalid_credentials');
   }
-  await provider.rateLimits.reset(accountKey);
+  await Promise.all([provider.rateLimits.reset(accountKey), provider.rateLimits.refund(clientKey)]);
   const { csrfToken } = await startSession(services, req, res, user.id);
   return { ...(await describeState(services, req, { userId: user.id, sessionId: null, tokenOrganization: null })), csrfToken };
 }

@@ -36,14 +36,13 @@ export async function startSession(services: Services, req: Request, res: Respon
     csrfTokenHash: sha256Hex(csrfToken),
     expiresAt,
   });
-  res.cookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: secureCookies(services.config),
-    path: '/',
-    maxAge: SESSION_IDLE_MS,
-  });
+  setSessionCookie(services, res, token);
   return { csrfToken };
+}
+
+/** (Re)sends the session cookie with a full idle period: the browser's copy slides with the database's. */
+export function setSessionCookie(services: Services, res: Response, token: string): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies(services.config), path: '/', maxAge: SESSION_IDLE_MS });
 }
 
 export function clearSessionCookie(services: Services, res: Response): void {

@@ -167,8 +167,8 @@ export interface SessionStore {
   ): Promise<Session>;
   /** The live (unexpired) session with this token hash, and its CSRF token hash. */
   find(tokenHash: string): Promise<(Session & { csrfTokenHash: string | null }) | null>;
-  /** Slides the expiry; writes at most once a minute per session. */
-  touch(sessionId: string, expiresAt: Date): Promise<void>;
+  /** Slides the expiry; writes at most once a minute per session. True when it did. */
+  touch(sessionId: string, expiresAt: Date): Promise<boolean>;
   list(userId: string): Promise<Session[]>;
   /** NotFoundError when the user has no such session. */
   revoke(ctx: WriteContext, userId: string, sessionId: string): Promise<void>;
@@ -209,9 +209,13 @@ export interface SetupStore {
 
 export interface MemberStore {
   list(organizationId: string): Promise<Member[]>;
-  /** The last owner can neither be demoted nor removed (ConflictError `last_owner`). */
-  changeRole(ctx: WriteContext, organizationId: string, userId: string, role: MemberRole): Promise<Member>;
-  remove(ctx: WriteContext, organizationId: string, userId: string): Promise<void>;
+  /**
+   * The last owner can neither be demoted nor removed (ConflictError `last_owner`); only an owner
+   * (`actorRole`; null for the system) grants the owner role or changes an owner (403 `owner_only`).
+   * Checked under a lock on the organization, so concurrent changes cannot race past the rules.
+   */
+  changeRole(ctx: WriteContext, organizationId: string, userId: string, role: MemberRole, actorRole: MemberRole | null): Promise<Member>;
+  remove(ctx: WriteContext, organizationId: string, userId: string, actorRole: MemberRole | null): Promise<void>;
 }
 
 export interface InvitationStore {

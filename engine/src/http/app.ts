@@ -34,6 +34,11 @@ export interface EngineApp {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** Invitation and reset links carry their secret in the path: logs keep the shape, not the token. */
+export function redactLinkTokens(path: string): string {
+  return path.replace(/(\/(?:invite|reset-password|invitations)\/)[^/]+/g, '$1[redacted]');
+}
+
 /**
  * Everything the dashboard loads is bundled: nothing comes from another origin — except, in Clerk
  * mode, Clerk's own scripts, API, images and bot protection (as Clerk's CSP guide lists them).
@@ -87,7 +92,7 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
       quietReqLogger: true,
       // Method, path and status only: headers carry credentials and query strings may carry content.
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: redactLinkTokens(req.url.split('?')[0] ?? '') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

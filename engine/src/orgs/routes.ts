@@ -21,7 +21,7 @@ import {
   resetLink,
   tokenParams,
 } from './schema.js';
-import { acceptInvitation, assertManagedHere, assertMayAssign, inviteMember, issueResetLink, previewInvitation } from './service.js';
+import { acceptInvitation, assertManagedHere, inviteMember, issueResetLink, previewInvitation } from './service.js';
 
 const tags = ['organizations'];
 const ok = z.object({ ok: z.literal(true) });
@@ -117,8 +117,7 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       handler: async ({ params, body }, { req, res, services }) => {
         assertManagedHere(services);
         const actor = userOf(res);
-        assertMayAssign(actor.role, await services.provider.orgs.getRole(params.orgId, params.userId), body.role);
-        return services.provider.members.changeRole(requestContext(req, { type: 'user', userId: actor.userId }), params.orgId, params.userId, body.role);
+        return services.provider.members.changeRole(requestContext(req, { type: 'user', userId: actor.userId }), params.orgId, params.userId, body.role, actor.role);
       },
     }),
     defineRoute({
@@ -134,9 +133,7 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       handler: async ({ params }, { req, res, services }) => {
         assertManagedHere(services);
         const actor = userOf(res);
-        const current = await services.provider.orgs.getRole(params.orgId, params.userId);
-        if (current) assertMayAssign(actor.role, current, current);
-        await services.provider.members.remove(requestContext(req, { type: 'user', userId: actor.userId }), params.orgId, params.userId);
+        await services.provider.members.remove(requestContext(req, { type: 'user', userId: actor.userId }), params.orgId, params.userId, actor.role);
         return { ok: true as const };
       },
     }),
@@ -152,8 +149,8 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'Left', schema: ok } },
       handler: async ({ params }, { req, res, services }) => {
         assertManagedHere(services);
-        const { userId } = userOf(res);
-        await services.provider.members.remove(requestContext(req, { type: 'user', userId }), params.orgId, userId);
+        const { userId, role } = userOf(res);
+        await services.provider.members.remove(requestContext(req, { type: 'user', userId }), params.orgId, userId, role);
         return { ok: true as const };
       },
     }),

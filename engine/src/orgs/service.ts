@@ -6,7 +6,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { Services } from '../http/services.js';
 import { randomToken, sha256Hex } from '../lib/tokens.js';
 import type { MemberRole } from '../data/provider.js';
-import { allows, roleRank } from '../access/permissions.js';
+import { outranksEverywhere } from '../access/permissions.js';
 import type { acceptInvitationBody, createInvitationBody } from './schema.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,13 +16,6 @@ const RESET_LINK_MS = DAY_MS;
 export function assertManagedHere(services: Services): void {
   if (services.config.auth.provider === 'clerk') {
     throw new ConflictError('Organizations and members are managed in Clerk on this instance', 'managed_by_clerk');
-  }
-}
-
-/** Only an owner may make someone an owner or change an owner's role. */
-export function assertMayAssign(actorRole: MemberRole | null, targetCurrentRole: MemberRole | null, newRole: MemberRole): void {
-  if ((newRole === 'owner' || targetCurrentRole === 'owner') && actorRole !== 'owner') {
-    throw new ForbiddenError('Only an owner can grant or change the owner role', 'owner_only');
   }
 }
 
@@ -87,15 +80,13 @@ export async function acceptInvitation(services: Services, req: Request, res: Re
  */
 async function assertMayResetPassword(services: Services, actorUserId: string, userId: string): Promise<void> {
   if (actorUserId === userId) throw new ForbiddenError('Change your own password in your profile', 'own_account');
-  for (const organization of await services.provider.orgs.listForUser(userId)) {
-    const actorRole = await services.provider.orgs.getRole(organization.id, actorUserId);
-    const outranks = actorRole === 'owner' || (actorRole !== null && allows(actorRole, 'member.manage') && roleRank[actorRole] > roleRank[organization.role]);
-    if (!outranks) {
-      throw new ForbiddenError(
-        'This member also belongs to an organization where you do not outrank them; ask an owner there to issue the link',
-        'reset_not_allowed',
-      );
-    }
+  const memberships = (await services.provider.orgs.listForUser(userId)).map(({ id, role }) => ({ organizationId: id, role }));
+  const issuerRoles = new Map((await services.provider.orgs.listForUser(actorUserId)).map(({ id, role }) => [id, role]));
+  if (!outranksEverywhere(memberships, (organizationId) => issuerRoles.get(organizationId))) {
+    throw new ForbiddenError(
+      'This member also belongs to an organization where you do not outrank them; ask an owner there to issue the link',
+      'reset_not_allowed',
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { slugCandidates } from '../../src/lib/slug.js';
+import { redactLinkTokens } from '../../src/http/app.js';
 import { expectError, expectStatus, PASSWORD, startWorld, type World } from './fixtures.js';
 
 /** Behaviour added after the first review of access: each case was a gap a user could hit. */
@@ -73,4 +74,61 @@ describe('access hardening', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
     expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://fp.example.com' }).publicUrl).toBe('https://fp.example.com');
   });
+
+  it('keeps invitation and reset tokens out of request logs', () => {
+    expect(redactLinkTokens('/api/dashboard/invitations/abcDEF123_-/accept')).toBe('/api/dashboard/invitations/[redacted]/accept');
+    expect(redactLinkTokens('/reset-password/secretToken')).toBe('/reset-password/[redacted]');
+    expect(redactLinkTokens('/invite/secretToken')).toBe('/invite/[redacted]');
+    expect(redactLinkTokens('/api/dashboard/orgs/1/invitations')).toBe('/api/dashboard/orgs/1/invitations');
+  });
+
+  it('holds the per-address sign-in limit against parallel guesses', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 45 }, (_, index) => world.api.post('/api/dashboard/auth/sign-in', { email: `parallel-${index}@example.test`, password: 'wrong guess' }, { from: '127.0.9.5' })),
+    );
+    expect(attempts.filter((response) => response.status !== 429).length).toBeLessThanOrEqual(30);
+  }, 30_000);
+
+  it('honours a reset link only while its issuer still outranks the member everywhere', async () => {
+    const { a, api } = world;
+    const member = await world.createUser('grows-later@example.test', { organizationId: a.orgId, role: 'member' });
+    const issued = await api.post<{ url: string }>(`/api/dashboard/orgs/${a.orgId}/members/${member.userId}/reset-link`, undefined, { session: a.users.admin });
+    expectStatus(issued, 201);
+    // After the link was issued, the member founds an organization of their own.
+    await world.provider.orgs.create({ actor: { type: 'user', userId: member.userId } }, { name: 'Later', ownerUserId: member.userId });
+    const token = issued.body.url.slice(issued.body.url.indexOf('/reset-password/') + '/reset-password/'.length);
+    const used = await api.post('/api/dashboard/auth/password-reset', { token, newPassword: 'taken over by admin' });
+    expectError(used, 409, 'reset_link_stale');
+  });
+
+  it('slides the session cookie along with the session', async () => {
+    const user = await world.signIn('member-a@example.test', PASSWORD, '127.0.9.6');
+    await world.sql(`update sessions set last_seen_at = now() - interval '2 minutes' where id = $1`, [user.sessionId]);
+    const response = await world.api.get('/api/dashboard/orgs', { session: user });
+    expectStatus(response, 200);
+    expect(String(response.headers['set-cookie'])).toMatch(/fp_session=.*Max-Age=1209600/);
+  });
+
+  it('refuses to rotate a key twice', async () => {
+    const { a, api } = world;
+    const owner = a.users.owner;
+    const created = await api.post<{ apiKey: { id: string } }>(`/api/dashboard/orgs/${a.orgId}/projects/${a.projectId}/api-keys`, { name: 'Twice' }, { session: owner });
+    const path = `/api/dashboard/orgs/${a.orgId}/projects/${a.projectId}/api-keys/${created.body.apiKey.id}/rotate`;
+    expectStatus(await api.post(path, { gracePeriodHours: 1 }, { session: owner }), 201);
+    expectError(await api.post(path, { gracePeriodHours: 1 }, { session: owner }), 409, 'api_key_already_rotated');
+  });
+
+  it('lets two owners demote each other at once without a deadlock: one wins, one is refused', async () => {
+    const { a, api } = world;
+    for (let round = 0; round < 5; round++) {
+      const org = await api.post<{ id: string }>('/api/dashboard/orgs', { name: `Duel ${round}` }, { session: a.users.owner });
+      const second = await world.createUser(`duelist-${round}@example.test`, { organizationId: org.body.id, role: 'owner' });
+      const secondSession = await world.signIn(second.email, PASSWORD, '127.0.9.7');
+      const [first, other] = await Promise.all([
+        api.patch(`/api/dashboard/orgs/${org.body.id}/members/${second.userId}`, { role: 'member' }, { session: a.users.owner }),
+        api.patch(`/api/dashboard/orgs/${org.body.id}/members/${a.users.owner.userId}`, { role: 'member' }, { session: secondSession }),
+      ]);
+      expect([first.status, other.status].sort()).toEqual([200, 409].sort());
+    }
+  }, 30_000);
 });

@@ -73,6 +73,18 @@ describe('Clerk mode through the dashboard API', () => {
     expect(policy).toContain("worker-src 'self' blob:");
   });
 
+  it("reads with Clerk's __session cookie but changes nothing with it (CSRF): changes need the bearer token", async () => {
+    const state = (await (await call('/api/dashboard/auth/state', await sign({ sub: 'user_admin', v: 2, o: { id: 'org_acme', rol: 'admin' } }))).json()) as {
+      organizations: Array<{ id: string }>;
+    };
+    const token = await sign({ sub: 'user_admin', v: 2, o: { id: 'org_acme', rol: 'admin' } });
+    const organizationId = state.organizations[0]!.id;
+    const read = await call(`/api/dashboard/orgs/${organizationId}/projects`, null, { headers: { cookie: `__session=${token}` } });
+    expect(read.status).toBe(200);
+    const write = await call(`/api/dashboard/orgs/${organizationId}/projects`, null, { method: 'POST', headers: { cookie: `__session=${token}` }, body: JSON.stringify({ name: 'Forged' }) });
+    expect(write.status).toBe(401);
+  });
+
   it('answers 401 without a valid token and leaves local sign-in disabled', async () => {
     expect((await call('/api/dashboard/orgs', null)).status).toBe(401);
     expect((await call('/api/dashboard/orgs', 'not.a.token')).status).toBe(401);

@@ -26,7 +26,7 @@ export interface ClerkVerifierOptions {
 }
 
 /** Null when the request carries no valid Clerk session (answer 401); throws only when Clerk's keys cannot be had. */
-export type ClerkVerifier = (req: Pick<Request, 'headers'>) => Promise<ClerkIdentity | null>;
+export type ClerkVerifier = (req: Pick<Request, 'headers'> & { method?: string }) => Promise<ClerkIdentity | null>;
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -71,9 +71,12 @@ function sessionCookieSuffix(publishableKey: string): string {
 }
 
 /** The session token: `Authorization: Bearer …`, else the (suffixed, else plain) `__session` cookie. */
-export function sessionTokenOf(req: Pick<Request, 'headers'>, publishableKey?: string): string | null {
+export function sessionTokenOf(req: Pick<Request, 'headers'> & { method?: string }, publishableKey?: string): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (bearer) return bearer[1]!;
+  // The cookie rides along on cross-site requests: it authenticates reads only. Changes need the
+  // bearer token, which a foreign page cannot read (the CSRF defence of Clerk mode).
+  if (!['GET', 'HEAD', 'OPTIONS'].includes((req.method ?? 'GET').toUpperCase())) return null;
   const suffixed = publishableKey ? cookieValue(req.headers.cookie, `__session_${sessionCookieSuffix(publishableKey)}`) : null;
   return suffixed ?? cookieValue(req.headers.cookie, '__session');
 }

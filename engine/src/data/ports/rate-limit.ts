@@ -9,8 +9,8 @@ export interface RateLimitResult {
 /** Fixed-window counters kept in the database, so limits hold across engine replicas. */
 export interface RateLimitStore {
   hit(key: string, rule: { limit: number; windowSeconds: number }): Promise<RateLimitResult>;
-  /** The current window's count without adding to it (null when there is no live window). */
-  peek(key: string): Promise<{ count: number; resetAt: Date } | null>;
+  /** Takes back one hit of the current window (an attempt that turned out not to count). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
   purgeExpired(): Promise<number>;
 }

@@ -30,12 +30,11 @@ export function postgresRateLimits(db: Database): RateLimitStore {
       };
     },
 
-    async peek(key) {
-      const [row] = await db
-        .select({ count: rateLimitBuckets.count, resetAt: rateLimitBuckets.expiresAt })
-        .from(rateLimitBuckets)
+    async refund(key) {
+      await db
+        .update(rateLimitBuckets)
+        .set({ count: sql`greatest(${rateLimitBuckets.count} - 1, 0)` })
         .where(and(eq(rateLimitBuckets.key, key), gt(rateLimitBuckets.expiresAt, sql`now()`)));
-      return row ?? null;
     },
 
     async reset(key) {

@@ -38,6 +38,8 @@ export const projectApiKeys = pgTable(
     expiresAt: timestamptz('expires_at'),
     lastUsedAt: timestamptz('last_used_at'),
     revokedAt: timestamptz('revoked_at'),
+    /** Set when a replacement was issued; the key then only lives out its grace period. */
+    rotatedAt: timestamptz('rotated_at'),
     createdAt: createdAt(),
   },
   (t) => [index('project_api_keys_project_idx').on(t.projectId)],

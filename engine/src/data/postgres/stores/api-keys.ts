@@ -82,10 +82,11 @@ export function apiKeyStore(db: Database): ApiKeyStore {
         await assertProject(tx, organizationId, projectId);
         const old = await lockKey(tx, projectId, keyId);
         if (old.revokedAt) throw new ConflictError('A revoked key cannot be rotated; create a new key', 'api_key_revoked');
+        if (old.rotatedAt) throw new ConflictError('This key was already rotated; rotate its replacement instead', 'api_key_already_rotated');
         const graceEnds = new Date(Date.now() + input.graceSeconds * 1000);
         // The old key keeps working through the grace period (never longer than it would have anyway).
         const expiresAt = old.expiresAt && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
-        await tx.update(projectApiKeys).set({ expiresAt }).where(eq(projectApiKeys.id, keyId));
+        await tx.update(projectApiKeys).set({ expiresAt, rotatedAt: new Date() }).where(eq(projectApiKeys.id, keyId));
         const [row] = await tx
           .insert(projectApiKeys)
           .values({

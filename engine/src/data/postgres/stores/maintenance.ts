@@ -1,4 +1,4 @@
-import { and, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import { clerkWebhookEvents, idempotencyKeys, passwordResets, rateLimitBuckets, sessions } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { MaintenanceStore } from '../../provider.js';
@@ -15,12 +15,8 @@ export function maintenanceStore(db: Database): MaintenanceStore {
         sessions: await count(db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id })),
         rateLimitBuckets: await count(db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.expiresAt, now)).returning({ key: rateLimitBuckets.key })),
         idempotencyKeys: await count(db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ id: idempotencyKeys.id })),
-        passwordResets: await count(
-          db
-            .delete(passwordResets)
-            .where(or(lt(passwordResets.expiresAt, now), and(isNotNull(passwordResets.usedAt), lt(passwordResets.usedAt, now))))
-            .returning({ id: passwordResets.id }),
-        ),
+        // Used links stay until they would have expired, so a second use still reads "already used".
+        passwordResets: await count(db.delete(passwordResets).where(lt(passwordResets.expiresAt, now)).returning({ id: passwordResets.id })),
         clerkWebhookEvents: await count(db.delete(clerkWebhookEvents).where(lt(clerkWebhookEvents.receivedAt, WEBHOOK_ID_RETENTION)).returning({ id: clerkWebhookEvents.svixId })),
       };
     },

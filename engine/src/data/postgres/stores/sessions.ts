@@ -45,10 +45,12 @@ export function sessionStore(db: Database): SessionStore {
     },
 
     async touch(sessionId, expiresAt) {
-      await db
+      const touched = await db
         .update(sessions)
         .set({ lastSeenAt: sql`now()`, expiresAt })
-        .where(and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)));
+        .where(and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)))
+        .returning({ id: sessions.id });
+      return touched.length > 0;
     },
 
     async list(userId) {

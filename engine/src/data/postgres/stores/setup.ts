@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { organizationMembers, organizations, projectApiKeys, projects, users } from '../schema/index.js';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { instanceSettings, organizationMembers, organizations, projectApiKeys, projects, users } from '../schema/index.js';
 import { record } from '../write.js';
 import type { Database } from '../database.js';
 import { ConflictError } from '../../../errors.js';
@@ -10,6 +10,7 @@ import { toUser } from './users.js';
 
 /** Serialises concurrent first-run requests: the second sees the first one's user and refuses. */
 const SETUP_LOCK_KEY = 727_270_002;
+const INIT_STATE_KEY = 'forprompt_init';
 
 export function setupStore(db: Database): SetupStore {
   return {
@@ -55,14 +56,22 @@ export function setupStore(db: Database): SetupStore {
           [user] = await tx.insert(users).values({ email, passwordHash: input.passwordHash, onboardingCompleted: true }).returning();
           created.push('user');
         }
+        // What an earlier initialization created is found by id, so renaming it later creates no duplicate.
+        const [stored] = await tx.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, INIT_STATE_KEY));
+        const previous = (stored?.value ?? {}) as { organizationId?: string; projectId?: string };
         let organizationId: string | null = null;
         let projectId: string | null = null;
         if (input.organizationName) {
+          const byIdOrName = previous.organizationId
+            ? or(eq(organizations.id, previous.organizationId), eq(organizations.name, input.organizationName))
+            : eq(organizations.name, input.organizationName);
           let [organization] = await tx
             .select({ id: organizations.id })
             .from(organizations)
             .innerJoin(organizationMembers, eq(organizationMembers.organizationId, organizations.id))
-            .where(and(eq(organizationMembers.userId, user!.id), eq(organizations.name, input.organizationName)));
+            .where(and(eq(organizationMembers.userId, user!.id), byIdOrName))
+            .orderBy(sql`${organizations.id} = ${previous.organizationId ?? null} desc`)
+            .limit(1);
           if (!organization) {
             organization = await insertOrganization(tx, input.organizationName, undefined);
             await tx.insert(organizationMembers).values({ organizationId: organization.id, userId: user!.id, role: 'owner' });
@@ -71,10 +80,13 @@ export function setupStore(db: Database): SetupStore {
           organizationId = organization.id;
         }
         if (organizationId && input.projectName) {
+          const byIdOrName = previous.projectId ? or(eq(projects.id, previous.projectId), eq(projects.name, input.projectName)) : eq(projects.name, input.projectName);
           let [project] = await tx
             .select({ id: projects.id })
             .from(projects)
-            .where(and(eq(projects.organizationId, organizationId), eq(projects.name, input.projectName)));
+            .where(and(eq(projects.organizationId, organizationId), byIdOrName))
+            .orderBy(sql`${projects.id} = ${previous.projectId ?? null} desc`)
+            .limit(1);
           if (!project) {
             project = await insertProject(tx, organizationId, { name: input.projectName });
             created.push('project');
@@ -91,6 +103,10 @@ export function setupStore(db: Database): SetupStore {
             created.push('apiKey');
           }
         }
+        await tx
+          .insert(instanceSettings)
+          .values({ key: INIT_STATE_KEY, value: { organizationId, projectId } })
+          .onConflictDoUpdate({ target: instanceSettings.key, set: { value: { organizationId, projectId }, updatedAt: new Date() } });
         if (created.length > 0) {
           await record(tx, ctx, {
             audit: {

@@ -1,0 +1,1 @@
+ALTER TABLE "project_api_keys" ADD COLUMN "rotated_at" timestamp with time zone;
