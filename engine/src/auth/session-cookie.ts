@@ -5,6 +5,7 @@ import { ForbiddenError } from '../errors.js';
 import { randomToken, sha256Hex } from '../lib/tokens.js';
 import type { Services } from '../http/services.js';
 import type { WriteContext } from '../data/provider.js';
+import { userOf } from '../access/context.js';
 
 export const SESSION_COOKIE = 'fp_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -15,6 +16,11 @@ const secureCookies = (config: Config) => config.publicUrl.startsWith('https://'
 
 export function requestContext(req: Request, actor: WriteContext['actor']): WriteContext {
   return { actor, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+}
+
+/** The write context of the signed-in user making this request. */
+export function actingUser(req: Request, res: Response): WriteContext {
+  return requestContext(req, { type: 'user', userId: userOf(res).userId });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { apiKeyOf, userOf } from '../access/context.js';
+import { apiKeyOf } from '../access/context.js';
 import { boundedDate, displayName, text } from '../http/fields.js';
-import { requestContext } from '../auth/session-cookie.js';
+import { actingUser } from '../auth/session-cookie.js';
 import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { maskSecret } from '../lib/secret-box.js';
@@ -65,7 +65,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       responses: { 201: { description: 'Created', schema: keyCreated } },
       handler: async ({ params, body }, { req, res, services }) => {
         const secret = generateApiKey();
-        const apiKey = await services.provider.apiKeys.create(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId, {
+        const apiKey = await services.provider.apiKeys.create(actingUser(req, res), params.orgId, params.projectId, {
           name: body.name,
           keyHash: sha256Hex(secret),
           keyPrefix: apiKeyPrefix(secret),
@@ -87,7 +87,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       responses: { 201: { description: 'The new key, shown once', schema: keyCreated } },
       handler: async ({ params, body }, { req, res, services }) => {
         const secret = generateApiKey();
-        const apiKey = await services.provider.apiKeys.rotate(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId, params.keyId, {
+        const apiKey = await services.provider.apiKeys.rotate(actingUser(req, res), params.orgId, params.projectId, params.keyId, {
           keyHash: sha256Hex(secret),
           keyPrefix: apiKeyPrefix(secret),
           graceSeconds: Math.round(body.gracePeriodHours * 3600),
@@ -107,7 +107,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       request: { params: keyParams },
       responses: { 200: { description: 'Revoked', schema: z.object({ ok: z.literal(true) }) } },
       handler: async ({ params }, { req, res, services }) => {
-        await services.provider.apiKeys.revoke(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId, params.keyId);
+        await services.provider.apiKeys.revoke(actingUser(req, res), params.orgId, params.projectId, params.keyId);
         return { ok: true as const };
       },
     }),
@@ -136,7 +136,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       handler: async ({ params, body }, { req, res, services }) =>
         new Reply(
           201,
-          await services.provider.providerKeys.create(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, {
+          await services.provider.providerKeys.create(actingUser(req, res), params.orgId, {
             service: body.service,
             name: body.name,
             encryptedKey: services.secretBox.seal(body.apiKey),
@@ -156,7 +156,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       request: { params: orgParams.extend({ keyId: z.uuid() }) },
       responses: { 200: { description: 'Deleted', schema: z.object({ ok: z.literal(true) }) } },
       handler: async ({ params }, { req, res, services }) => {
-        await services.provider.providerKeys.delete(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.keyId);
+        await services.provider.providerKeys.delete(actingUser(req, res), params.orgId, params.keyId);
         return { ok: true as const };
       },
     }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { userOf } from '../access/context.js';
-import { requestContext } from '../auth/session-cookie.js';
+import { actingUser, requestContext } from '../auth/session-cookie.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import {
@@ -68,7 +68,7 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'Renamed', schema: organizationView } },
       handler: async ({ params, body }, { req, res, services }) => {
         assertManagedHere(services);
-        return services.provider.orgs.rename(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, body.name);
+        return services.provider.orgs.rename(actingUser(req, res), params.orgId, body.name);
       },
     }),
     defineRoute({
@@ -88,7 +88,7 @@ export function organizationRoutes(): AnyRouteDefinition[] {
         if (body.confirmSlug !== organization.slug) {
           throw new ValidationError(`Type "${organization.slug}" to confirm`, [{ path: 'body.confirmSlug', message: 'does not match the organization slug' }], 'confirmation_mismatch');
         }
-        await services.provider.orgs.delete(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId);
+        await services.provider.orgs.delete(actingUser(req, res), params.orgId);
         return { ok: true as const };
       },
     }),
@@ -204,7 +204,7 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'Revoked', schema: ok } },
       handler: async ({ params }, { req, res, services }) => {
         assertManagedHere(services);
-        await services.provider.invitations.revoke(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.invitationId);
+        await services.provider.invitations.revoke(actingUser(req, res), params.orgId, params.invitationId);
         return { ok: true as const };
       },
     }),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { userOf } from '../access/context.js';
 import { displayName, text } from '../http/fields.js';
-import { requestContext } from '../auth/session-cookie.js';
+import { actingUser } from '../auth/session-cookie.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { slugPattern } from '../lib/slug.js';
@@ -68,7 +67,7 @@ export function projectRoutes(): AnyRouteDefinition[] {
       request: { params: orgParams, body: createProjectBody },
       responses: { 201: { description: 'Created', schema: projectView } },
       handler: async ({ params, body }, { req, res, services }) =>
-        new Reply(201, await services.provider.projects.create(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, body)),
+        new Reply(201, await services.provider.projects.create(actingUser(req, res), params.orgId, body)),
     }),
     defineRoute({
       method: 'patch',
@@ -81,7 +80,7 @@ export function projectRoutes(): AnyRouteDefinition[] {
       request: { params: projectParams, body: updateProjectBody },
       responses: { 200: { description: 'Updated', schema: projectView } },
       handler: async ({ params, body }, { req, res, services }) =>
-        services.provider.projects.update(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId, body),
+        services.provider.projects.update(actingUser(req, res), params.orgId, params.projectId, body),
     }),
     defineRoute({
       method: 'delete',
@@ -99,7 +98,7 @@ export function projectRoutes(): AnyRouteDefinition[] {
         if (body.confirmSlug !== project.slug) {
           throw new ValidationError(`Type "${project.slug}" to confirm`, [{ path: 'body.confirmSlug', message: 'does not match the project slug' }], 'confirmation_mismatch');
         }
-        await services.provider.projects.delete(requestContext(req, { type: 'user', userId: userOf(res).userId }), params.orgId, params.projectId);
+        await services.provider.projects.delete(actingUser(req, res), params.orgId, params.projectId);
         return { ok: true as const };
       },
     }),
