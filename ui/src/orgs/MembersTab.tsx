@@ -28,6 +28,7 @@ export function MembersTab() {
         <Panel title="Members" description="Members, roles and invitations are managed with Clerk; changes reach ForPrompt through Clerk's webhook.">
           <clerk.OrganizationProfile routing="hash" />
         </Panel>
+        {organization && <SyncedMembers organization={organization} />}
       </div>
     );
   }
@@ -42,6 +43,31 @@ export function MembersTab() {
         )}
       </RequireOrganization>
     </div>
+  );
+}
+
+/** Clerk mode: the members as ForPrompt has them from Clerk's webhook, read-only. */
+function SyncedMembers({ organization }: { organization: OrganizationSummary }) {
+  const members = useMembers(organization.id);
+  return (
+    <Panel title="As synced to ForPrompt" description="What this engine knows from Clerk; if someone is missing, check the Clerk webhook.">
+      {!members.isSuccess ? (
+        <QueryFallback query={members} what="members" />
+      ) : (
+        <Table columns={['Member', 'Role', 'Joined']} testId="synced-members-table">
+          {members.data.map((member) => (
+            <tr key={member.userId}>
+              <td>
+                <div className="cell-title">{displayNameOf(member)}</div>
+                <div className="cell-detail">{member.email}</div>
+              </td>
+              <td>{member.role}</td>
+              <td className="nowrap">{formatDate(member.joinedAt)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </Panel>
   );
 }
 
