@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors.js';
 
 /**
  * Field schemas shared by the features' request schemas: what PostgreSQL can store, refused at the
@@ -23,3 +24,12 @@ export const boundedDate = z.coerce
   .date({ error: 'expected a date' })
   .min(EARLIEST, 'expected a date after 1970')
   .max(LATEST, 'expected a date before the year 10000');
+
+/** Destructive deletes ask the user to type the slug of what goes: `{ confirmSlug }` must match it. */
+export const confirmSlugBody = z.strictObject({ confirmSlug: z.string().min(1, 'type the slug to confirm') });
+
+export function assertSlugConfirmed(what: string, slug: string, confirmSlug: string): void {
+  if (confirmSlug !== slug) {
+    throw new ValidationError(`Type "${slug}" to confirm`, [{ path: 'body.confirmSlug', message: `does not match the ${what} slug` }], 'confirmation_mismatch');
+  }
+}

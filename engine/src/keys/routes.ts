@@ -33,6 +33,12 @@ const createProviderKeyBody = z.strictObject({
 });
 const orgParams = z.object({ orgId: z.uuid() });
 
+/** A fresh key: the secret (shown once) and what is stored of it. */
+function newKey() {
+  const secret = generateApiKey();
+  return { secret, keyHash: sha256Hex(secret), keyPrefix: apiKeyPrefix(secret) };
+}
+
 function withStatus<T extends { expiresAt: Date | null; revokedAt: Date | null }>(key: T) {
   const now = Date.now();
   const status = key.revokedAt ? 'revoked' : !key.expiresAt ? 'active' : key.expiresAt.getTime() <= now ? 'expired' : 'expiring';
@@ -64,13 +70,8 @@ export function keyRoutes(): AnyRouteDefinition[] {
       request: { params: projectParams, body: createKeyBody },
       responses: { 201: { description: 'Created', schema: keyCreated } },
       handler: async ({ params, body }, { req, res, services }) => {
-        const secret = generateApiKey();
-        const apiKey = await services.provider.apiKeys.create(actingUser(req, res), params.orgId, params.projectId, {
-          name: body.name,
-          keyHash: sha256Hex(secret),
-          keyPrefix: apiKeyPrefix(secret),
-          expiresAt: body.expiresAt,
-        });
+        const { secret, keyHash, keyPrefix } = newKey();
+        const apiKey = await services.provider.apiKeys.create(actingUser(req, res), params.orgId, params.projectId, { name: body.name, keyHash, keyPrefix, expiresAt: body.expiresAt });
         res.setHeader('Cache-Control', 'no-store');
         return new Reply(201, { apiKey: withStatus(apiKey), secret });
       },
@@ -86,10 +87,10 @@ export function keyRoutes(): AnyRouteDefinition[] {
       request: { params: keyParams, body: rotateKeyBody },
       responses: { 201: { description: 'The new key, shown once', schema: keyCreated } },
       handler: async ({ params, body }, { req, res, services }) => {
-        const secret = generateApiKey();
+        const { secret, keyHash, keyPrefix } = newKey();
         const apiKey = await services.provider.apiKeys.rotate(actingUser(req, res), params.orgId, params.projectId, params.keyId, {
-          keyHash: sha256Hex(secret),
-          keyPrefix: apiKeyPrefix(secret),
+          keyHash,
+          keyPrefix,
           graceSeconds: Math.round(body.gracePeriodHours * 3600),
         });
         res.setHeader('Cache-Control', 'no-store');

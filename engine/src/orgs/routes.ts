@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { userOf } from '../access/context.js';
 import { actingUser, requestContext } from '../auth/session-cookie.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
+import { assertSlugConfirmed, confirmSlugBody } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import {
   acceptInvitationBody,
   changeRoleBody,
   createInvitationBody,
   createOrganizationBody,
-  deleteOrganizationBody,
   invitationCreated,
   invitationParams,
   invitationPreview,
@@ -79,15 +79,13 @@ export function organizationRoutes(): AnyRouteDefinition[] {
       permission: 'org.delete',
       summary: 'Delete the organization and everything in it (type its slug to confirm)',
       tags,
-      request: { params: orgParams, body: deleteOrganizationBody },
+      request: { params: orgParams, body: confirmSlugBody },
       responses: { 200: { description: 'Deleted', schema: ok } },
       handler: async ({ params, body }, { req, res, services }) => {
         assertManagedHere(services);
         const organization = await services.provider.orgs.get(params.orgId);
         if (!organization) throw new NotFoundError('Organization', 'organization_not_found');
-        if (body.confirmSlug !== organization.slug) {
-          throw new ValidationError(`Type "${organization.slug}" to confirm`, [{ path: 'body.confirmSlug', message: 'does not match the organization slug' }], 'confirmation_mismatch');
-        }
+        assertSlugConfirmed('organization', organization.slug, body.confirmSlug);
         await services.provider.orgs.delete(actingUser(req, res), params.orgId);
         return { ok: true as const };
       },

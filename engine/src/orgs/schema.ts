@@ -11,7 +11,6 @@ export const tokenParams = z.object({ token: z.string().min(20).max(200) });
 export const organizationView = z.object({ id: z.uuid(), name: z.string(), slug: z.string(), createdAt: z.date(), role: role.optional() });
 export const createOrganizationBody = z.strictObject({ name: displayName });
 export const renameOrganizationBody = z.strictObject({ name: displayName });
-export const deleteOrganizationBody = z.strictObject({ confirmSlug: z.string().min(1, 'type the organization slug to confirm') });
 
 export const memberView = z.object({
   userId: z.uuid(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { displayName, text } from '../http/fields.js';
+import { assertSlugConfirmed, confirmSlugBody, displayName, text } from '../http/fields.js';
 import { actingUser } from '../auth/session-cookie.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { slugPattern } from '../lib/slug.js';
 
@@ -24,7 +24,6 @@ const createProjectBody = z.strictObject({
   description: description.optional(),
 });
 const updateProjectBody = z.strictObject({ name: displayName.optional(), description: description.optional() });
-const deleteProjectBody = z.strictObject({ confirmSlug: z.string().min(1, 'type the project slug to confirm') });
 
 export function projectRoutes(): AnyRouteDefinition[] {
   return [
@@ -90,14 +89,12 @@ export function projectRoutes(): AnyRouteDefinition[] {
       permission: 'project.manage',
       summary: 'Delete a project and everything in it (type its slug to confirm)',
       tags,
-      request: { params: projectParams, body: deleteProjectBody },
+      request: { params: projectParams, body: confirmSlugBody },
       responses: { 200: { description: 'Deleted', schema: z.object({ ok: z.literal(true) }) } },
       handler: async ({ params, body }, { req, res, services }) => {
         const project = await services.provider.projects.get(params.orgId, params.projectId);
         if (!project) throw new NotFoundError('Project', 'project_not_found');
-        if (body.confirmSlug !== project.slug) {
-          throw new ValidationError(`Type "${project.slug}" to confirm`, [{ path: 'body.confirmSlug', message: 'does not match the project slug' }], 'confirmation_mismatch');
-        }
+        assertSlugConfirmed('project', project.slug, body.confirmSlug);
         await services.provider.projects.delete(actingUser(req, res), params.orgId, params.projectId);
         return { ok: true as const };
       },
