@@ -145,6 +145,79 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
       });
     });
 
+    describe('prompts', () => {
+      async function projectOf() {
+        const { ctx, organization } = await userAndOrganization();
+        const project = await provider.projects.create(ctx, organization.id, { name: 'Prompts' });
+        return { ctx, organization, project };
+      }
+      const text = (template: string, labels?: string[]) => ({ template, variables: [], commitMessage: null, labels });
+
+      it('creates a prompt with version 1 deployed, and resolves it by label, version and latest', async () => {
+        const { ctx, project } = await projectOf();
+        const created = await provider.prompts.create(ctx, project.id, { key: 'support.greeting', name: 'Greeting', purpose: 'greet' }, text('Hello {{name}}', ['production']));
+        expect(created).toMatchObject({ key: 'support.greeting', kind: 'text', purpose: 'greet', latestVersion: 1, labels: { production: 1, latest: 1 } });
+        const byLabel = await provider.prompts.resolve(project.id, 'support.greeting', { label: 'production' });
+        expect(byLabel).toMatchObject({ version: { version: 1, template: 'Hello {{name}}' }, labels: expect.arrayContaining(['production', 'latest']) });
+        expect(await provider.prompts.resolve(project.id, 'support.greeting', { label: 'staging' })).toBeNull();
+        expect(await provider.prompts.resolve(project.id, 'support.greeting', { version: 2 })).toBeNull();
+        await expect(provider.prompts.create(ctx, project.id, { key: 'support.greeting', name: 'Again' })).rejects.toMatchObject({ code: 'prompt_key_taken' });
+      });
+
+      it('numbers concurrent saves 1, 2, 3… without gaps or duplicates', async () => {
+        const { ctx, project } = await projectOf();
+        await provider.prompts.create(ctx, project.id, { key: 'busy', name: 'Busy' });
+        const other = replica();
+        const saved = await Promise.all(Array.from({ length: 12 }, (_, n) => (n % 2 ? other : provider).prompts.createVersion(ctx, project.id, 'busy', text(`v${n}`))));
+        expect(saved.map((result) => result.version.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));
+        expect((await provider.prompts.listVersions(project.id, 'busy')).map((version) => version.version)).toEqual(Array.from({ length: 12 }, (_, n) => 12 - n));
+      });
+
+      it('moves labels with a deploy history, refuses a missing version and the automatic latest', async () => {
+        const { ctx, organization, project } = await projectOf();
+        await provider.prompts.create(ctx, project.id, { key: 'deploy', name: 'Deploy' }, text('one', ['production']));
+        await provider.prompts.createVersion(ctx, project.id, 'deploy', text('two'));
+        await provider.prompts.createVersion(ctx, project.id, 'deploy', text('three', ['staging']));
+        const moved = await provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 3 }]);
+        expect(moved.labels).toEqual({ production: 3, staging: 3, latest: 3 });
+        await provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 1 }]);
+        await expect(provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 9 }])).rejects.toMatchObject({ code: 'version_not_found', httpStatus: 409 });
+        await expect(provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'latest', version: 1 }])).rejects.toMatchObject({ code: 'label_reserved' });
+        const history = await provider.prompts.labelHistory(project.id, 'deploy');
+        expect(history.filter((event) => event.label === 'production').map((event) => [event.fromVersion, event.toVersion])).toEqual([[3, 1], [1, 3], [null, 1]]);
+        const activations = (await provider.outbox.listPending(10_000)).filter((event) => event.organizationId === organization.id && event.type === 'prompt.version.activated');
+        // Every production move, the rollback included, activates a version.
+        expect(activations.map((event) => event.payload.version)).toEqual([1, 3, 1]);
+      });
+
+      it('lists prompts by key with paging and filters, and snapshots every labelled version', async () => {
+        const { ctx, project } = await projectOf();
+        for (const key of ['c', 'a', 'b']) await provider.prompts.create(ctx, project.id, { key, name: key.toUpperCase(), tags: key === 'b' ? ['beta'] : [] }, text(key, key === 'a' ? ['production'] : []));
+        await provider.prompts.create(ctx, project.id, { key: 'empty', name: 'No versions' });
+        expect((await provider.prompts.list(project.id, { limit: 2 })).map((prompt) => prompt.key)).toEqual(['a', 'b']);
+        expect((await provider.prompts.list(project.id, { limit: 10, after: 'b' })).map((prompt) => prompt.key)).toEqual(['c', 'empty']);
+        expect((await provider.prompts.list(project.id, { limit: 10, tag: 'beta' })).map((prompt) => prompt.key)).toEqual(['b']);
+        expect((await provider.prompts.list(project.id, { limit: 10, label: 'production' })).map((prompt) => prompt.key)).toEqual(['a']);
+        const snapshot = await provider.prompts.snapshot(project.id);
+        expect(snapshot.map((entry) => [entry.prompt.key, entry.version.version, entry.labels.sort()])).toEqual([
+          ['a', 1, ['latest', 'production']],
+          ['b', 1, ['latest']],
+          ['c', 1, ['latest']],
+        ]);
+      });
+
+      it("keeps each project's prompts to itself", async () => {
+        const first = await projectOf();
+        const second = await projectOf();
+        await provider.prompts.create(first.ctx, first.project.id, { key: 'private', name: 'Private' }, text('secret', ['production']));
+        expect(await provider.prompts.get(second.project.id, 'private')).toBeNull();
+        expect(await provider.prompts.resolve(second.project.id, 'private', { label: 'production' })).toBeNull();
+        await expect(provider.prompts.createVersion(second.ctx, second.project.id, 'private', text('hijack'))).rejects.toMatchObject({ code: 'prompt_not_found' });
+        await expect(provider.prompts.delete(second.ctx, second.project.id, 'private')).rejects.toMatchObject({ code: 'prompt_not_found' });
+        expect((await provider.prompts.listVersions(first.project.id, 'private')).length).toBe(1);
+      });
+    });
+
     describe('audit log and outbox', () => {
       it('filters audit entries by action, actor and target', async () => {
         const { user, ctx, organization } = await userAndOrganization();

@@ -16,6 +16,7 @@ import { memberStore } from './stores/members.js';
 import { outboxStore } from './stores/outbox.js';
 import { passwordResetStore } from './stores/password-resets.js';
 import { projectStore } from './stores/projects.js';
+import { promptStore } from './stores/prompts.js';
 import { providerKeyStore } from './stores/provider-keys.js';
 import { sessionStore } from './stores/sessions.js';
 import { setupStore } from './stores/setup.js';
@@ -53,6 +54,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     members: memberStore(db),
     invitations: invitationStore(db),
     projects: projectStore(db),
+    prompts: promptStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     audit: auditStore(db),

@@ -191,3 +191,21 @@ export const promptAnalysisResults = pgTable(
 );
 export type PromptAnalysisResult = typeof promptAnalysisResults.$inferSelect;
 export type NewPromptAnalysisResult = typeof promptAnalysisResults.$inferInsert;
+
+// Deploy history: every move of a label (who, when, from which version to which).
+export const promptLabelEvents = pgTable(
+  'prompt_label_events',
+  {
+    id: id(),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    fromVersion: integer('from_version'),
+    toVersion: integer('to_version').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorApiKeyId: uuid('actor_api_key_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('prompt_label_events_prompt_idx').on(t.promptId, t.createdAt)],
+);
