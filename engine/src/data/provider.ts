@@ -344,6 +344,20 @@ export interface MaintenanceStore {
   purgeExpired(): Promise<Record<string, number>>;
 }
 
+/**
+ * Idempotency-Key support: the first request with a key claims it; its response is stored and
+ * replayed to retries. Keys are scoped (e.g. per project) and expire.
+ */
+export interface IdempotencyStore {
+  /** 'claimed' (go ahead), or what is known of an earlier request with this key. */
+  claim(scope: string, key: string, requestHash: string, ttlSeconds: number): Promise<
+    { state: 'claimed' } | { state: 'in_progress' } | { state: 'mismatch' } | { state: 'done'; status: number; body: unknown }
+  >;
+  complete(scope: string, key: string, status: number, body: unknown): Promise<void>;
+  /** The request failed: let a retry run it again. */
+  release(scope: string, key: string): Promise<void>;
+}
+
 export interface InstanceStore {
   getSetting<T = unknown>(key: string): Promise<T | null>;
   /** Stores `value` unless the key exists; returns what is stored afterwards (the existing value wins). */
@@ -357,6 +371,7 @@ export interface DataProvider {
   health(): Promise<HealthStatus>;
   readonly instance: InstanceStore;
   readonly maintenance: MaintenanceStore;
+  readonly idempotency: IdempotencyStore;
   readonly setup: SetupStore;
   readonly users: UserStore;
   readonly sessions: SessionStore;

@@ -32,6 +32,8 @@ export interface Target {
   /** A plain member (role `member`) that routes on `:userId` may act on. */
   userId: string;
   invitationId: string;
+  /** A prompt key in the project. */
+  key: string;
   /** The pending invitation's link token. */
   token: string;
   /** A session that `:sessionId` may end (in fixtures: the owner's). */
@@ -109,6 +111,8 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys': { name: 'Sample key' },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys/:keyId/rotate': { gracePeriodHours: 1 },
     'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
+    'POST /api/v1/prompts': { key: 'sample-prompt', template: 'Sample {{thing}}' },
+    'PATCH /api/v1/prompts/:key/labels': { labels: { production: 1 } },
   };
   return samples[routeId(route)] ?? {};
 }
@@ -169,7 +173,10 @@ export async function startWorld(): Promise<World> {
     );
     expectStatus(providerKey, 201);
     const pending = await invite(owner, orgId, `pending-${label.toLowerCase()}@example.test`, 'viewer');
-    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, ...pending };
+    const promptKey = `prompt-${label.toLowerCase()}`;
+    const prompt = await api.post('/api/v1/prompts', { key: promptKey, template: `Hello from ${label}`, labels: ['production'] }, { headers: { 'x-api-key': key.body.secret } });
+    expectStatus(prompt, 201);
+    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, ...pending };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -241,6 +248,7 @@ export async function startWorld(): Promise<World> {
     const token = randomToken();
     const invitation = await provider.invitations.create(ctx, organization.id, { email: `${unique('invitee')}@example.test`, role: 'viewer', tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 86_400_000) });
     const member = await createUser(`${unique('member')}@example.test`, { organizationId: organization.id, role: 'member' });
+    const prompt = await provider.prompts.create(ctx, project.id, { key: unique('prompt'), name: 'Sandbox prompt' }, { template: 'Sandbox', variables: [], labels: ['production'] });
     return {
       orgId: organization.id,
       orgSlug: organization.slug,
@@ -252,6 +260,7 @@ export async function startWorld(): Promise<World> {
       invitationId: invitation.id,
       token,
       sessionId: ownerA.sessionId,
+      key: prompt.key,
     };
   };
 

@@ -11,6 +11,7 @@ import { clerkSyncStore } from './stores/clerk.js';
 import { instanceStore } from './stores/instance.js';
 import { organizationStore } from './stores/organizations.js';
 import { invitationStore } from './stores/invitations.js';
+import { idempotencyStore } from './stores/idempotency.js';
 import { maintenanceStore } from './stores/maintenance.js';
 import { memberStore } from './stores/members.js';
 import { outboxStore } from './stores/outbox.js';
@@ -46,6 +47,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     health: () => migrationHealth(pool),
     instance: instanceStore(db),
     maintenance: maintenanceStore(db),
+    idempotency: idempotencyStore(db),
     setup: setupStore(db),
     users: userStore(db),
     sessions: sessionStore(db),
