@@ -32,8 +32,9 @@ export interface Target {
   /** A plain member (role `member`) that routes on `:userId` may act on. */
   userId: string;
   invitationId: string;
-  /** A prompt key in the project. */
+  /** A prompt key in the project, and a version of it. */
   key: string;
+  version?: string;
   /** The pending invitation's link token. */
   token: string;
   /** A session that `:sessionId` may end (in fixtures: the owner's). */
@@ -83,7 +84,7 @@ export const routeId = (route: AnyRouteDefinition) => `${route.method.toUpperCas
 /** The route's path with each `:param` filled from the target; an unknown parameter fails loudly. */
 export function fillPath(route: AnyRouteDefinition, target: Partial<Target>): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
-    const value = name === 'keyId' ? (route.path.includes('/provider-keys/') ? target.providerKeyId : target.apiKeyId) : target[name as keyof Target];
+    const value = name === 'keyId' ? (route.path.includes('/provider-keys/') ? target.providerKeyId : target.apiKeyId) : name === 'version' ? '1' : target[name as keyof Target];
     if (!value) throw new Error(`No fixture id for :${name} in ${routeId(route)}: add it to test/access/fixtures.ts`);
     return encodeURIComponent(value);
   });
@@ -93,7 +94,7 @@ export function fillPath(route: AnyRouteDefinition, target: Partial<Target>): st
  * A body that passes validation, so that a request reaches the authorization and lookups behind it.
  * Routes without an entry get `{}`.
  */
-export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgSlug' | 'projectSlug'>): unknown {
+export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgSlug' | 'projectSlug'> & Partial<Pick<Target, 'key'>>): unknown {
   const samples: Record<string, unknown> = {
     'POST /api/dashboard/auth/setup': { email: 'someone@example.test', password: PASSWORD, organizationName: 'Sample' },
     'POST /api/dashboard/auth/sign-in': { email: 'nobody@example.test', password: 'not the password' },
@@ -113,6 +114,11 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
     'POST /api/v1/prompts': { key: 'sample-prompt', template: 'Sample {{thing}}' },
     'PATCH /api/v1/prompts/:key/labels': { labels: { production: 1 } },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts': { key: `sample-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, template: 'Sample {{thing}}' },
+    'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key': { name: 'Renamed prompt' },
+    'DELETE /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key': { confirmSlug: target.key },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/versions': { template: 'Another {{thing}}' },
+    'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/labels': { labels: { production: 1 } },
   };
   return samples[routeId(route)] ?? {};
 }

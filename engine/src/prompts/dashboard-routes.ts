@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { actingUser } from '../auth/session-cookie.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { assertSlugConfirmed, displayName, text } from '../http/fields.js';
+import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
+import type { Services } from '../http/services.js';
+import { chatMessage, labelName, listQuery, metadataShape, moveLabelsBody, promptKey, savePromptBody } from './schema.js';
+import { resolveOrThrow, savePrompt, versionFrom } from './service.js';
+
+const tags = ['prompts'];
+const base = '/api/dashboard/orgs/:orgId/projects/:projectId/prompts';
+const projectParams = z.object({ orgId: z.uuid(), projectId: z.uuid() });
+const promptParams = projectParams.extend({ key: promptKey });
+
+/** The project, if it is in the caller's organization (another organization's project does not exist). */
+async function projectIn(services: Services, organizationId: string, projectId: string): Promise<string> {
+  const project = await services.provider.projects.get(organizationId, projectId);
+  if (!project) throw new NotFoundError('Project', 'project_not_found');
+  return project.id;
+}
+
+const newVersionBody = z
+  .strictObject({
+    template: text(200_000).optional(),
+    messages: z.array(chatMessage).min(1).max(200).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    commitMessage: text(500).nullable().optional(),
+    labels: z.array(labelName).max(20).optional(),
+  })
+  .refine((body) => (body.template === undefined) !== (body.messages === undefined), { message: 'send template (text prompts) or messages (chat prompts)', path: ['template'] });
+
+const updatePromptBody = z.strictObject({
+  name: displayName.optional(),
+  description: text(2000).nullable().optional(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  ...metadataShape,
+});
+
+export function promptDashboardRoutes(): AnyRouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: base,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.read',
+      summary: "The project's prompts, by key",
+      tags,
+      request: { params: projectParams, query: listQuery },
+      responses: { 200: { description: 'A page of prompts' } },
+      handler: async ({ params, query }, { services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        const page = await services.provider.prompts.list(projectId, { limit: query.limit + 1, after: query.cursor, tag: query.tag, label: query.label });
+        const prompts = page.slice(0, query.limit);
+        return { prompts, nextCursor: page.length > query.limit ? prompts.at(-1)!.key : null };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: base,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.write',
+      summary: 'Create a prompt (with its first version when a template or messages come with it)',
+      tags,
+      request: { params: projectParams, body: savePromptBody },
+      responses: { 201: { description: 'Created' } },
+      handler: async ({ params, body }, { req, res, services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        if (await services.provider.prompts.get(projectId, body.key)) {
+          throw new ConflictError(`A prompt with the key "${body.key}" already exists in this project`, 'prompt_key_taken');
+        }
+        const saved = await savePrompt(services, actingUser(req, res), projectId, body);
+        return new Reply(201, saved.prompt);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/:key`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.read',
+      summary: 'A prompt with its versions (newest first) and deploy history',
+      tags,
+      request: { params: promptParams },
+      responses: { 200: { description: 'The prompt' } },
+      handler: async ({ params }, { services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        const prompt = await services.provider.prompts.get(projectId, params.key);
+        if (!prompt) throw new NotFoundError(`Prompt "${params.key}"`, 'prompt_not_found');
+        const [versions, history] = await Promise.all([services.provider.prompts.listVersions(projectId, params.key), services.provider.prompts.labelHistory(projectId, params.key)]);
+        return { prompt, versions, history };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: `${base}/:key`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.write',
+      summary: "Change a prompt's name, description, tags or metadata (not its versions)",
+      tags,
+      request: { params: promptParams, body: updatePromptBody },
+      responses: { 200: { description: 'Updated' } },
+      handler: async ({ params, body }, { req, res, services }) =>
+        services.provider.prompts.update(actingUser(req, res), await projectIn(services, params.orgId, params.projectId), params.key, body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: `${base}/:key`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.write',
+      summary: 'Delete a prompt and all its versions (type its key to confirm)',
+      tags,
+      request: { params: promptParams, body: z.strictObject({ confirmSlug: z.string().min(1, 'type the prompt key to confirm') }) },
+      responses: { 200: { description: 'Deleted', schema: z.object({ ok: z.literal(true) }) } },
+      handler: async ({ params, body }, { req, res, services }) => {
+        assertSlugConfirmed('prompt key', params.key, body.confirmSlug);
+        await services.provider.prompts.delete(actingUser(req, res), await projectIn(services, params.orgId, params.projectId), params.key);
+        return { ok: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: `${base}/:key/versions`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.write',
+      summary: 'Save a new version (versions are never changed in place)',
+      tags,
+      request: { params: promptParams, body: newVersionBody },
+      responses: { 201: { description: 'The new version' } },
+      handler: async ({ params, body }, { req, res, services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        return new Reply(201, await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, versionFrom(body)));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/:key/versions/:version`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.read',
+      summary: 'One version',
+      tags,
+      request: { params: promptParams.extend({ version: z.coerce.number().int().min(1) }) },
+      responses: { 200: { description: 'The version' } },
+      handler: async ({ params }, { services }) =>
+        resolveOrThrow(services, await projectIn(services, params.orgId, params.projectId), params.key, { version: params.version }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: `${base}/:key/labels`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.write',
+      summary: 'Deploy or roll back: point labels at versions',
+      tags,
+      request: { params: promptParams, body: moveLabelsBody },
+      responses: { 200: { description: 'The prompt with its labels' } },
+      handler: async ({ params, body }, { req, res, services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        const moves = Object.entries(body.labels).map(([label, version]) => ({ label, version }));
+        return services.provider.prompts.moveLabels(actingUser(req, res), projectId, params.key, moves);
+      },
+    }),
+  ];
+}
