@@ -101,7 +101,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const message = appError?.message ?? `Internal server error (request id ${requestId})`;
     if (!appError) (req.log ?? logger).error({ err: error, requestId }, 'Unhandled error');
     if (surfaceOf(res) === 'compat') {
-      res.status(status).json({ error: message, code });
+      // The original's 429 body: { error, retryAfter, message }.
+      const extra = appError instanceof RateLimitedError ? { retryAfter: appError.retryAfterSeconds, message } : {};
+      res.status(status).json({ error: message, code, ...extra });
       return;
     }
     const details = appError ? appError.details : { requestId };

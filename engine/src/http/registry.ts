@@ -64,6 +64,8 @@ export interface RouteDefinition<
    * signature checks over the raw payload (webhooks). The handler validates what it parses.
    */
   rawBody?: boolean;
+  /** Per-API-key limit (fixed window, shared by replicas); answers 429 with Retry-After and X-RateLimit-* headers. */
+  rateLimit?: { bucket: string; limit: number; windowSeconds: number };
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, context: RouteContext) => Promise<R | Reply<R> | void>;
 }
 

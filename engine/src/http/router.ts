@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { UnsupportedMediaTypeError } from '../errors.js';
+import { RateLimitedError, UnsupportedMediaTypeError } from '../errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES, Reply, type AnyRouteDefinition, type AuthKind } from './registry.js';
 import type { Services } from './services.js';
 import { findLooseObjects, parsePart } from './validate.js';
@@ -22,6 +22,27 @@ function jsonBody(route: AnyRouteDefinition): RequestHandler[] {
     next();
   };
   return [requireJson, parse];
+}
+
+/** The route's per-key limit, counted in the database so every replica shares it. */
+function rateLimit(route: AnyRouteDefinition, services: Services): RequestHandler[] {
+  const rule = route.rateLimit;
+  if (!rule) return [];
+  return [
+    (req, res, next) => {
+      const auth = res.locals.auth as { kind: string; apiKeyId?: string; userId?: string } | undefined;
+      const subject = auth?.apiKeyId ?? auth?.userId ?? req.ip ?? 'unknown';
+      services.provider.rateLimits
+        .hit(`${rule.bucket}:${subject}`, { limit: rule.limit, windowSeconds: rule.windowSeconds })
+        .then((result) => {
+          const retryAfter = Math.max(1, Math.ceil((result.resetAt.getTime() - Date.now()) / 1000));
+          res.setHeader('X-RateLimit-Limit', String(result.limit));
+          res.setHeader('X-RateLimit-Remaining', String(result.remaining));
+          res.setHeader('X-RateLimit-Reset', String(Math.ceil(result.resetAt.getTime() / 1000)));
+          next(result.allowed ? undefined : new RateLimitedError(retryAfter, `Rate limit exceeded: ${result.limit} requests per ${rule.windowSeconds} seconds`));
+        }, next);
+    },
+  ];
 }
 
 function handle(route: AnyRouteDefinition, services: Services): RequestHandler {
@@ -95,7 +116,7 @@ export function mountRoutes(routes: AnyRouteDefinition[], services: Services, au
       if (!authenticator) throw new Error(`Route ${id} needs "${route.auth}" authentication, which is not configured`);
       auth.push(authenticator(route));
     }
-    router[route.method](route.path, markSurface, ...auth, ...jsonBody(route), handle(route, services));
+    router[route.method](route.path, markSurface, ...auth, ...rateLimit(route, services), ...jsonBody(route), handle(route, services));
   }
   return router;
 }

@@ -4,11 +4,12 @@ import { authRoutes } from '../auth/routes.js';
 import { keyRoutes } from '../keys/routes.js';
 import { organizationRoutes } from '../orgs/routes.js';
 import { projectRoutes } from '../projects/routes.js';
+import { promptCompatRoutes } from '../prompts/compat-routes.js';
 import { promptDashboardRoutes } from '../prompts/dashboard-routes.js';
 import { promptV1Routes } from '../prompts/v1-routes.js';
 import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promptV1Routes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promptV1Routes(), ...promptCompatRoutes()];
 }
