@@ -83,11 +83,11 @@ function apiKeyAuthenticator(services: Services): Authenticator {
       const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
       const presented = req.get('x-api-key')?.trim() || bearer;
       if (!presented) throw new UnauthorizedError('Send your project API key in the X-API-Key header (or Authorization: Bearer)', 'api_key_required');
-      const key = API_KEY_PATTERN.test(presented) ? await services.provider.apiKeys.findByHash(sha256Hex(presented)) : null;
+      const key = API_KEY_PATTERN.test(presented) ? await services.apiKeyCache.find(sha256Hex(presented)) : null;
       if (!key) throw new UnauthorizedError('This API key is not valid', 'invalid_api_key');
       if (key.revokedAt) throw new UnauthorizedError('This API key has been revoked', 'api_key_revoked');
       if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError('This API key has expired', 'api_key_expired');
-      services.provider.apiKeys.touch(key.id).catch((error: unknown) => services.logger.warn({ err: error }, 'Recording API key use failed'));
+      services.apiKeyCache.touch(key.id).catch((error: unknown) => services.logger.warn({ err: error }, 'Recording API key use failed'));
       res.locals.auth = { kind: 'apiKey', apiKeyId: key.id, projectId: key.projectId, organizationId: key.organizationId } satisfies AuthContext;
     });
 }

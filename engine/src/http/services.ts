@@ -3,6 +3,8 @@ import type { DataProvider } from '../data/provider.js';
 import type { Logger } from '../logger.js';
 import { SecretBox } from '../lib/secret-box.js';
 import { localIdentity, type IdentifyUser } from '../access/authenticators.js';
+import { ApiKeyCache } from '../access/api-key-cache.js';
+import { PromptCache } from '../prompts/cache.js';
 
 /** What route handlers may use: built once at boot and passed to every handler. */
 export interface Services {
@@ -14,6 +16,9 @@ export interface Services {
   secretBox: SecretBox;
   /** Who is signed in (local session cookie, or a Clerk token); null when nobody. */
   identify: IdentifyUser;
+  /** Hot-path caches, kept correct across replicas by the change feed. */
+  promptCache: PromptCache;
+  apiKeyCache: ApiKeyCache;
 }
 
 export interface ServiceInputs {
@@ -27,7 +32,12 @@ export interface ServiceInputs {
 }
 
 export function createServices({ encryptionKey, identify = localIdentity, ...rest }: ServiceInputs): Services {
-  const services = { ...rest, secretBox: new SecretBox(encryptionKey) } as Services;
+  const services = {
+    ...rest,
+    secretBox: new SecretBox(encryptionKey),
+    promptCache: new PromptCache(rest.provider.prompts, rest.provider.changeFeed),
+    apiKeyCache: new ApiKeyCache(rest.provider.apiKeys, rest.provider.changeFeed),
+  } as Services;
   services.identify = identify(services);
   return services;
 }

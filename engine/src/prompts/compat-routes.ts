@@ -58,7 +58,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       handler: async ({ query }, { res, services }) => {
         const { projectId } = apiKeyOf(res);
         const selector = query.version !== undefined ? { version: query.version } : { label: 'production' };
-        const resolved = await services.provider.prompts.resolve(projectId, query.key, selector);
+        const resolved = await services.promptCache.resolve(projectId, query.key, selector);
         if (!resolved) throw new NotFoundError(query.version ? `Version ${query.version} of prompt "${query.key}"` : `Deployed version of prompt "${query.key}"`, 'prompt_not_found');
         return promptDocument(resolved);
       },

@@ -88,7 +88,7 @@ export async function savePrompt(services: Services, ctx: WriteContext, projectI
 }
 
 export async function resolveOrThrow(services: Services, projectId: string, key: string, selector: { label: string } | { version: number }): Promise<ResolvedPrompt> {
-  const resolved = await services.provider.prompts.resolve(projectId, key, selector);
+  const resolved = await services.promptCache.resolve(projectId, key, selector);
   if (resolved) return resolved;
   if (!(await services.provider.prompts.get(projectId, key))) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
   throw 'version' in selector

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { auditLog, outboxEvents } from './schema/index.js';
+import { CHANGE_CHANNEL } from './ports/change-feed.js';
 import type { Database, Transaction } from './database.js';
 import type { WriteContext } from '../provider.js';
 
@@ -52,6 +54,12 @@ export async function record(tx: Transaction, ctx: WriteContext, { audit, events
     userAgent: ctx.userAgent?.slice(0, 500) ?? null,
   });
   if (events.length > 0) {
+    // Also a change notification, sent only if the transaction commits: every replica's caches hear
+    // of the change at the moment it becomes visible, never before.
+    for (const event of events) {
+      const change = JSON.stringify({ topic: event.type, data: { organizationId: event.organizationId, projectId: event.projectId ?? null, ...event.payload } });
+      if (Buffer.byteLength(change) < 7900) await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${change})`);
+    }
     await tx.insert(outboxEvents).values(
       events.map((event) => ({
         organizationId: event.organizationId,

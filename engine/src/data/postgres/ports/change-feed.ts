@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Logger } from '../../../logger.js';
 import type { Change, ChangeFeed, ChangeListener } from '../../ports/change-feed.js';
 
-const CHANNEL = 'forprompt_changes';
+export const CHANGE_CHANNEL = 'forprompt_changes';
+const CHANNEL = CHANGE_CHANNEL;
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7900;
 

@@ -73,6 +73,7 @@ export function apiKeyStore(db: Database): ApiKeyStore {
         return {
           result: undefined,
           audit: { organizationId, projectId, action: 'api_key.revoked', targetType: 'api_key', targetId: keyId, summary: `API key "${key.name}" (${key.keyPrefix}…) revoked` },
+          events: [{ organizationId, projectId, type: 'api_key.revoked', payload: { apiKeyId: keyId, keyHash: key.keyHash } }],
         };
       });
     },
@@ -110,6 +111,7 @@ export function apiKeyStore(db: Database): ApiKeyStore {
             targetId: key.id,
             summary: `API key "${old.name}" rotated: ${old.keyPrefix}… works until ${expiresAt.toISOString()}, replaced by ${key.keyPrefix}…`,
           },
+          events: [{ organizationId, projectId, type: 'api_key.rotated', payload: { apiKeyId: keyId, keyHash: old.keyHash } }],
         };
       });
     },
