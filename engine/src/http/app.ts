@@ -75,6 +75,8 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
 
   const app = express();
   app.disable('x-powered-by');
+  // Routes that want an ETag set a strong one of their own; hashing every other body is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
