@@ -12,6 +12,7 @@ import './app/lists.css';
 import './app/overlays.css';
 import './app/sidebar.css';
 import './auth/auth.css';
+import './prompts/prompts.css';
 
 /**
  * A session that ended (expired, signed out elsewhere) or a stale CSRF token: ask the engine for

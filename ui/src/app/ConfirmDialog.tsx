@@ -18,13 +18,17 @@ interface ConfirmDialogProps {
   successMessage: string;
   /** For changes that cannot be undone: the user types this (a slug) before the button unlocks. */
   typeToConfirm?: string;
+  /** For confirmations that show a table or a diff. */
+  wide?: boolean;
+  /** The confirm button's look: red for destructive changes (the default), the accent colour otherwise. */
+  tone?: 'danger' | 'primary';
 }
 
 /**
  * "Are you sure?" for a destructive change, optionally asking to type a slug first. Confirming runs
  * the change, refreshes what it affected, says so and closes; a refusal stays on screen.
  */
-export function ConfirmDialog({ onClose, title, children, confirmLabel, action, invalidates, successMessage, typeToConfirm }: ConfirmDialogProps) {
+export function ConfirmDialog({ onClose, title, children, confirmLabel, action, invalidates, successMessage, typeToConfirm, wide = false, tone = 'danger' }: ConfirmDialogProps) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [typed, setTyped] = useState('');
@@ -44,7 +48,7 @@ export function ConfirmDialog({ onClose, title, children, confirmLabel, action, 
   }
 
   return (
-    <Dialog open onClose={onClose} title={title} testId="confirm-dialog">
+    <Dialog open wide={wide} onClose={onClose} title={title} testId="confirm-dialog">
       <form onSubmit={submit} noValidate>
         <div className="dialog-body">{children}</div>
         {typeToConfirm !== undefined && (
@@ -64,7 +68,7 @@ export function ConfirmDialog({ onClose, title, children, confirmLabel, action, 
           <button type="button" className="button button--ghost" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--danger" disabled={!unlocked || change.isPending} data-testid="confirm-button">
+          <button type="submit" className={tone === 'danger' ? 'button button--danger' : 'button'} disabled={!unlocked || change.isPending} data-testid="confirm-button">
             {change.isPending ? 'Working…' : confirmLabel}
           </button>
         </DialogActions>

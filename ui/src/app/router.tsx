@@ -3,6 +3,7 @@ import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 import { RouteErrorPage } from './RouteErrorPage';
 import { PromptsPage } from '../prompts/PromptsPage';
+import { PromptPage } from '../prompts/PromptPage';
 import { TracesPage } from '../traces/TracesPage';
 import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { ToolsPage } from '../tools/ToolsPage';
@@ -42,6 +43,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/prompts" replace /> },
           { path: 'prompts', element: <PromptsPage /> },
+          { path: 'prompts/:key', element: <PromptPage /> },
           { path: 'traces', element: <TracesPage /> },
           { path: 'analytics', element: <AnalyticsPage /> },
           { path: 'tools', element: <ToolsPage /> },

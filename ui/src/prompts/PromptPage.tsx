@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, apiSend } from '../app/api';
+import { ConfirmDialog } from '../app/ConfirmDialog';
+import { EmptyState } from '../app/EmptyState';
+import { formatRelative } from '../app/format';
+import { PageShell } from '../app/PageShell';
+import { Panel } from '../app/Panel';
+import { QueryFallback } from '../app/Table';
+import { PermissionButton } from '../orgs/PermissionButton';
+import { RequireOrganization } from '../orgs/RequireOrganization';
+import { useWorkspace } from '../orgs/Workspace';
+import { PRODUCTION, promptPath, promptsKey, usePromptDetail, type PromptDetail, type PromptVersion } from './api';
+import { ComparePanel } from './ComparePanel';
+import { DeployDialog } from './DeployDialog';
+import { LabelBadges } from './LabelBadges';
+import { PromptEditor } from './PromptEditor';
+import { DeployHistory, VersionTimeline } from './VersionTimeline';
+
+/** /prompts/:key — one prompt: editor, versions, deploys, diff and preview. */
+export function PromptPage() {
+  const { key = '' } = useParams();
+  const { organization, project } = useWorkspace();
+  return (
+    <RequireOrganization>
+      {organization && project ? (
+        <PromptLoader organizationId={organization.id} projectId={project.id} promptKey={key} />
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+    </RequireOrganization>
+  );
+}
+
+function PromptLoader({ organizationId, projectId, promptKey }: { organizationId: string; projectId: string; promptKey: string }) {
+  const detail = usePromptDetail(organizationId, projectId, promptKey);
+  if (detail.error instanceof ApiError && detail.error.status === 404) {
+    return (
+      <PageShell name="prompt" title="Prompt not found" description="">
+        <EmptyState icon="prompts" title={`No prompt “${promptKey}” in this project`} nextSteps={<Link to="/prompts">Back to all prompts</Link>}>
+          <p>It may have been deleted, or it belongs to another project; pick that project in the sidebar.</p>
+        </EmptyState>
+      </PageShell>
+    );
+  }
+  if (!detail.isSuccess) return <QueryFallback query={detail} what="the prompt" />;
+  // Keyed by prompt so the editor's draft starts over when another prompt opens.
+  return <PromptView key={promptKey} organizationId={organizationId} projectId={projectId} detail={detail.data} />;
+}
+
+function PromptView({ organizationId, projectId, detail }: { organizationId: string; projectId: string; detail: PromptDetail }) {
+  const { prompt, versions, history } = detail;
+  const [deployTarget, setDeployTarget] = useState<PromptVersion | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const navigate = useNavigate();
+  const labels = Object.entries(prompt.labels).sort(([a], [b]) => (a === PRODUCTION ? -1 : b === PRODUCTION ? 1 : a.localeCompare(b)));
+
+  return (
+    <PageShell name="prompt" title={prompt.name} description={prompt.description ?? `A ${prompt.kind} prompt. Applications fetch it by its key.`}>
+      <div className="prompt-header" data-testid="prompt-header">
+        <Link to="/prompts" className="back-link">
+          ← All prompts
+        </Link>
+        <code className="prompt-key prompt-key--large" data-testid="prompt-header-key">
+          {prompt.key}
+        </code>
+        <span className="badge">{prompt.kind}</span>
+        <LabelBadges labels={labels} />
+        {prompt.tags.map((tag) => (
+          <span key={tag} className="tag">
+            {tag}
+          </span>
+        ))}
+        <span className="muted prompt-updated">Updated {formatRelative(prompt.updatedAt)}</span>
+      </div>
+      <div className="prompt-layout">
+        <div className="prompt-main">
+          <PromptEditor key={versions[0]?.id ?? 'empty'} organizationId={organizationId} projectId={projectId} prompt={prompt} latest={versions[0]} />
+          <ComparePanel versions={versions} />
+        </div>
+        <aside className="prompt-side">
+          <VersionTimeline prompt={prompt} versions={versions} onDeploy={setDeployTarget} />
+          <DeployHistory history={history} />
+          <Panel title="Fetch from your app" description="With a project API key (Settings › API keys).">
+            <pre className="fetch-snippet">{`GET /api/v1/prompts/${prompt.key}?label=production\nX-API-Key: fp_…`}</pre>
+          </Panel>
+          <Panel title="Delete prompt" tone="danger" description="Removes every version and label. Applications fetching it get 404.">
+            <PermissionButton permission="prompt.write" className="button button--danger-ghost" onClick={() => setDeleting(true)} data-testid="delete-prompt">
+              Delete {prompt.key}
+            </PermissionButton>
+          </Panel>
+        </aside>
+      </div>
+      {deployTarget && (
+        <DeployDialog organizationId={organizationId} projectId={projectId} prompt={prompt} versions={versions} target={deployTarget} onClose={() => setDeployTarget(null)} />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          onClose={() => setDeleting(false)}
+          title={`Delete ${prompt.key}?`}
+          confirmLabel="Delete prompt"
+          typeToConfirm={prompt.key}
+          action={async (typed) => {
+            await apiSend('DELETE', promptPath(organizationId, projectId, prompt.key), { confirmSlug: typed });
+            void navigate('/prompts');
+          }}
+          invalidates={promptsKey(organizationId, projectId)}
+          successMessage={`Deleted ${prompt.key}`}
+        >
+          <p>
+            All {versions.length === 1 ? '1 version' : `${versions.length} versions`} and the deploy history go with it. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </PageShell>
+  );
+}
