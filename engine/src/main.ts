@@ -44,8 +44,8 @@ class Engine {
     await applyInitialization(config, this.provider, logger);
     this.throwIfStopping();
     const identify = config.auth.provider === 'clerk' ? clerkIdentity : undefined;
-    const { app } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify }));
-    this.server = await startHttpServer(app, config.host, config.port);
+    const { handler } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify }));
+    this.server = await startHttpServer(handler, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
     await writeRuntimeFile(config.home, {
       pid: process.pid,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -11,6 +12,7 @@ import { createAuthenticators } from '../access/authenticators.js';
 import { assertSameOrigin } from '../auth/session-cookie.js';
 import { systemRoutes } from '../system/routes.js';
 import { featureRoutes } from './routes.js';
+import { createFastLane } from '../prompts/fast-lane.js';
 import { errorHandler } from './error-handler.js';
 import type { AnyRouteDefinition, AuthKind } from './registry.js';
 import { mountRoutes, type Authenticator } from './router.js';
@@ -28,6 +30,8 @@ export interface AppOptions {
 
 export interface EngineApp {
   app: Express;
+  /** What the HTTP server runs: the hot-path fast lane, then the Express app. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Every mounted route: the registry that tests and the OpenAPI document enumerate. */
   routes: AnyRouteDefinition[];
 }
@@ -100,7 +104,8 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
     }),
   );
   const https = config.publicUrl.startsWith('https://');
-  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(config, https) }, strictTransportSecurity: https }));
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(config, https) }, strictTransportSecurity: https });
+  app.use(securityHeaders);
   app.use(compression());
   if (config.corsOrigins.length > 0) {
     app.use(cors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] }));
@@ -117,5 +122,28 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
   app.use(staticUi(options.uiDirectory));
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`, 'route_not_found')));
   app.use(errorHandler(logger));
-  return { app, routes };
+
+  const fastLane = options.routes ? null : createFastLane(services, headersOf(securityHeaders));
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (!fastLane) return void app(req, res);
+    fastLane(req, res).then(
+      (handled) => {
+        if (!handled) app(req, res);
+      },
+      () => app(req, res),
+    );
+  };
+  return { app, routes, handler };
+}
+
+/** The headers a middleware sets, recorded once (helmet's are the same for every response). */
+function headersOf(middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | string[]) => void (headers[name] = Array.isArray(value) ? value.join(', ') : String(value)),
+    removeHeader: (name: string) => void delete headers[name],
+    getHeader: (name: string) => headers[name],
+  };
+  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return headers;
 }

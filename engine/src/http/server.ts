@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 export interface RunningServer {
   address: AddressInfo | string | null;
@@ -8,7 +7,7 @@ export interface RunningServer {
   close(drainTimeoutMs?: number): Promise<void>;
 }
 
-export function startHttpServer(app: Express, host: string, port: number): Promise<RunningServer> {
+export function startHttpServer(app: http.RequestListener, host: string, port: number): Promise<RunningServer> {
   const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 120_000 }, app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

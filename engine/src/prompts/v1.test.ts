@@ -62,6 +62,19 @@ describe('prompts through /api/v1', () => {
     expect(await redeployed.json()).toMatchObject({ version: 2 });
   });
 
+  it('answers the same from the fast lane as from the full route: body, ETag and security headers', async () => {
+    const fast = await call('/api/v1/prompts/support.reply?label=production');
+    // An extra query parameter is not the fast lane's: the full Express route answers.
+    const full = await call('/api/v1/prompts/support.reply?label=production&trace=1');
+    expect(full.status).toBe(200);
+    expect(await fast.text()).toBe(await full.text());
+    expect(fast.headers.get('etag')).toBe(full.headers.get('etag'));
+    for (const header of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'cache-control', 'content-type']) {
+      expect(fast.headers.get(header), header).toBe(full.headers.get(header));
+    }
+    expect(fast.headers.get('x-request-id')).toBeTruthy();
+  });
+
   it('answers 404 with a code for an unknown prompt, label or version, and 409 for a label moved to a missing version', async () => {
     expect(await (await call('/api/v1/prompts/nope')).json()).toMatchObject({ error: { code: 'prompt_not_found' } });
     expect(await (await call('/api/v1/prompts/support.reply?label=staging')).json()).toMatchObject({ error: { code: 'label_not_found' } });
@@ -107,5 +120,15 @@ describe('prompts through /api/v1', () => {
     expect(((await (await call('/api/v1/prompts', { key: 'b' })).json()) as { prompts: unknown[] }).prompts).toEqual([]);
     const moved = await call('/api/v1/prompts/support.reply/labels', { key: 'b', method: 'PATCH', body: JSON.stringify({ labels: { production: 1 } }) });
     expect(moved.status).toBe(404);
+  });
+
+  it('serves a deploy to the very next request (read-your-writes through the cache)', async () => {
+    await save({ key: 'ryw', template: 'one', labels: ['production'] });
+    await save({ key: 'ryw', template: 'two' });
+    for (let round = 0; round < 20; round++) {
+      const target = (round % 2) + 1;
+      expect((await call('/api/v1/prompts/ryw/labels', { method: 'PATCH', body: JSON.stringify({ labels: { production: target } }) })).status).toBe(200);
+      expect(((await (await call('/api/v1/prompts/ryw')).json()) as { version: number }).version).toBe(target);
+    }
   });
 });

@@ -21,8 +21,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** The engine's app on a real HTTP port, for tests that speak HTTP to it. */
 export async function serveApp(provider: DataProvider, options: AppOptions & { config?: Config; identify?: ServiceInputs['identify'] } = {}) {
   const config = options.config ?? testConfig();
-  const { app, routes } = createApp(testServices(provider, config, options.identify), options);
-  const server = http.createServer(app);
+  const { handler, routes } = createApp(testServices(provider, config, options.identify), options);
+  const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.js';
 import type { DataProvider, ProviderKind } from '../provider.js';
 import { createDatabase, createPool } from './database.js';
 import { migrationHealth, runMigrations } from './migrate.js';
+import { onCommit } from './write.js';
 import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
@@ -38,6 +39,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
   const pool = createPool(connectionString, { max: options.poolSize });
   const db = createDatabase(pool);
   const changeFeed = new PostgresChangeFeed(pool, connectionString, logger);
+  onCommit(db, (changes) => changeFeed.emitLocal(changes));
   const jobs = new PgBossJobQueue(connectionString, logger);
   let closing: Promise<void> | null = null;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { auditLog, outboxEvents } from './schema/index.js';
 import { CHANGE_CHANNEL } from './ports/change-feed.js';
+import type { Change } from '../ports/change-feed.js';
 import type { Database, Transaction } from './database.js';
 import type { WriteContext } from '../provider.js';
 
@@ -31,11 +32,28 @@ export interface CommandOutcome<T> {
  * or not at all. Every write method of the provider goes through here.
  */
 export async function command<T>(db: Database, ctx: WriteContext, change: (tx: Transaction) => Promise<CommandOutcome<T>>): Promise<T> {
-  return db.transaction(async (tx) => {
+  let events: EventRecord[] = [];
+  const result = await db.transaction(async (tx) => {
     const outcome = await change(tx);
     await record(tx, ctx, outcome);
+    events = outcome.events ?? [];
     return outcome.result;
   });
+  // This engine's own caches hear of the change before the caller does (read-your-writes); other
+  // replicas hear of it through the notification sent on commit.
+  if (events.length > 0) commitListeners.get(db)?.(events.map(toChange));
+  return result;
+}
+
+const commitListeners = new WeakMap<Database, (changes: Change[]) => void>();
+
+/** Called with the changes of every command committed through `db` (the provider wires its change feed). */
+export function onCommit(db: Database, listener: (changes: Change[]) => void): void {
+  commitListeners.set(db, listener);
+}
+
+function toChange(event: EventRecord): Change {
+  return { topic: event.type, data: { organizationId: event.organizationId, projectId: event.projectId ?? null, ...event.payload } };
 }
 
 /** Writes a command's audit entry and events inside the caller's transaction. */
@@ -57,7 +75,7 @@ export async function record(tx: Transaction, ctx: WriteContext, { audit, events
     // Also a change notification, sent only if the transaction commits: every replica's caches hear
     // of the change at the moment it becomes visible, never before.
     for (const event of events) {
-      const change = JSON.stringify({ topic: event.type, data: { organizationId: event.organizationId, projectId: event.projectId ?? null, ...event.payload } });
+      const change = JSON.stringify(toChange(event));
       if (Buffer.byteLength(change) < 7900) await tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${change})`);
     }
     await tx.insert(outboxEvents).values(

@@ -82,6 +82,11 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.client = client;
   }
 
+  /** Changes committed by this engine: delivered to its own listeners at once. */
+  emitLocal(changes: Change[]): void {
+    for (const change of changes) this.emit(change);
+  }
+
   private dispatch(payload: string): void {
     let change: Change;
     try {
