@@ -24,6 +24,7 @@ function databaseError(code: string | undefined): AppError | null {
     case '22008': // datetime_field_overflow
     case '22009': // invalid_time_zone_displacement_value (dates out of range)
     case '22021': // character_not_in_repertoire (NUL in text)
+    case '22P05': // untranslatable_character (NUL in jsonb)
       return new ValidationError('A value in the request has the wrong form or size', [], 'invalid_value');
     case '23503':
       return new AppError(409, 'reference_conflict', 'The change refers to something that does not exist, or is still referred to');

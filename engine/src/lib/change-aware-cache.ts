@@ -14,6 +14,8 @@ export class ChangeAwareCache<V> {
   private readonly groups = new Map<string, Set<string>>();
   private readonly generations = new Map<string, number>();
   private subscribed: Promise<void> | null = null;
+  /** Bumped by every clear, so a load that started before a clear is never stored after it. */
+  private epoch = 0;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -30,8 +32,9 @@ export class ChangeAwareCache<V> {
       return hit.value;
     }
     const generation = this.generations.get(group) ?? 0;
+    const epoch = this.epoch;
     const value = await load();
-    if (value !== null && (this.generations.get(group) ?? 0) === generation) this.store(group, key, value);
+    if (value !== null && this.feed.connected && this.epoch === epoch && (this.generations.get(group) ?? 0) === generation) this.store(group, key, value);
     return value;
   }
 
@@ -42,7 +45,7 @@ export class ChangeAwareCache<V> {
   }
 
   clear(): void {
-    for (const group of this.groups.keys()) this.generations.set(group, (this.generations.get(group) ?? 0) + 1);
+    this.epoch++;
     this.entries.clear();
     this.groups.clear();
   }
@@ -61,7 +64,7 @@ export class ChangeAwareCache<V> {
       .then(() => undefined);
     try {
       await this.subscribed;
-      return true;
+      return this.feed.connected;
     } catch {
       this.subscribed = null;
       return false;

@@ -7,7 +7,7 @@ import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js
 import type { Services } from '../http/services.js';
 import { metadataFields, type PromptSummary, type ResolvedPrompt } from '../data/prompts.js';
 import { metadataShape, promptKey } from './schema.js';
-import { versionFrom } from './service.js';
+import { assertBodyFits, versionFrom } from './service.js';
 
 /**
  * The original ForPrompt REST API, unchanged for existing SDK and CLI users: `systemPrompt` is a text
@@ -123,6 +123,9 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const version = versionFrom({ template: body.systemPrompt, commitMessage: body.description ?? null, labels: body.setAsActive ? ['production'] : [] });
+        const prompt = await services.provider.prompts.get(projectId, body.key);
+        if (!prompt) throw new NotFoundError(`Prompt "${body.key}"`, 'prompt_not_found');
+        assertBodyFits(prompt.kind, version);
         const saved = await services.provider.prompts.createVersion(ctxOf(req, apiKeyId), projectId, body.key, version);
         return { success: true, versionId: saved.version.id, versionNumber: saved.version.version };
       },

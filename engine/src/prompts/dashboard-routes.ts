@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { assertSlugConfirmed, displayName, text } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import type { Services } from '../http/services.js';
-import { chatMessage, labelName, listQuery, metadataShape, moveLabelsBody, promptKey, savePromptBody } from './schema.js';
-import { resolveOrThrow, savePrompt, versionFrom } from './service.js';
+import { chatMessage, listQuery, metadataShape, movableLabel, moveLabelsBody, promptConfig, promptKey, savePromptBody } from './schema.js';
+import { assertBodyFits, resolveOrThrow, savePrompt, versionFrom } from './service.js';
 
 const tags = ['prompts'];
 const base = '/api/dashboard/orgs/:orgId/projects/:projectId/prompts';
@@ -23,9 +23,9 @@ const newVersionBody = z
   .strictObject({
     template: text(200_000).optional(),
     messages: z.array(chatMessage).min(1).max(200).optional(),
-    config: z.record(z.string(), z.unknown()).optional(),
+    config: promptConfig.optional(),
     commitMessage: text(500).nullable().optional(),
-    labels: z.array(labelName).max(20).optional(),
+    labels: z.array(movableLabel).max(20).optional(),
   })
   .refine((body) => (body.template === undefined) !== (body.messages === undefined), { message: 'send template (text prompts) or messages (chat prompts)', path: ['template'] });
 
@@ -133,7 +133,11 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
       responses: { 201: { description: 'The new version' } },
       handler: async ({ params, body }, { req, res, services }) => {
         const projectId = await projectIn(services, params.orgId, params.projectId);
-        return new Reply(201, await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, versionFrom(body)));
+        const prompt = await services.provider.prompts.get(projectId, params.key);
+        if (!prompt) throw new NotFoundError(`Prompt "${params.key}"`, 'prompt_not_found');
+        const version = versionFrom(body);
+        assertBodyFits(prompt.kind, version);
+        return new Reply(201, await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, version));
       },
     }),
     defineRoute({

@@ -38,7 +38,7 @@ export function toResolvedView(resolved: ResolvedPrompt): z.infer<typeof resolve
     description: prompt.description,
     type: prompt.kind,
     version: version.version,
-    labels: resolved.labels.sort(),
+    labels: [...resolved.labels].sort(),
     template: version.template,
     messages: version.messages,
     config: version.config,
@@ -67,24 +67,35 @@ export async function savePrompt(services: Services, ctx: WriteContext, projectI
   const hasBody = body.template !== undefined || body.messages !== undefined;
   const version = hasBody ? versionFrom(body) : null;
   const metadata = Object.fromEntries(metadataFields.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]));
-  const existing = await prompts.get(projectId, body.key);
+  let existing = await prompts.get(projectId, body.key);
   if (!existing) {
     const type = body.type ?? (body.messages ? 'chat' : 'text');
-    const prompt = await prompts.create(ctx, projectId, { key: body.key, name: body.name ?? body.key, description: body.description ?? null, kind: type, tags: body.tags, ...metadata }, version ?? undefined);
-    const resolved = version ? await prompts.resolve(projectId, body.key, { version: 1 }) : null;
-    return { created: true, resolved, prompt };
+    try {
+      const prompt = await prompts.create(ctx, projectId, { key: body.key, name: body.name ?? body.key, description: body.description ?? null, kind: type, tags: body.tags, ...metadata }, version ?? undefined);
+      const resolved = version ? await prompts.resolve(projectId, body.key, { version: 1 }) : null;
+      return { created: true, resolved, prompt };
+    } catch (error) {
+      // Another request created it first: this save becomes its next version.
+      if (!(error instanceof AppError && error.code === 'prompt_key_taken')) throw error;
+      existing = (await prompts.get(projectId, body.key))!;
+    }
   }
+  // Every check before the first write, so a refused save changes nothing.
   if (body.type && body.type !== existing.kind) {
     throw new ValidationError(`Prompt "${body.key}" is a ${existing.kind} prompt`, [{ path: 'body.type', message: `is ${existing.kind}` }], 'prompt_type_mismatch');
   }
-  if (version && existing.kind === 'text' && version.messages) throw new ValidationError('A text prompt takes a template', [{ path: 'body.messages', message: 'use template' }]);
-  if (version && existing.kind === 'chat' && version.template !== null) throw new ValidationError('A chat prompt takes messages', [{ path: 'body.template', message: 'use messages' }]);
+  if (version) assertBodyFits(existing.kind, version);
   const patch = { ...metadata, ...(body.name !== undefined && { name: body.name }), ...(body.description !== undefined && { description: body.description }), ...(body.tags && { tags: body.tags }) };
   let prompt = Object.keys(patch).length > 0 ? await prompts.update(ctx, projectId, body.key, patch) : existing;
   const resolved = version ? await prompts.createVersion(ctx, projectId, body.key, version) : null;
   if (resolved) prompt = resolved.prompt;
-  if (!version && body.labels?.length) throw new ValidationError('Labels go with a new version; to move labels use PATCH …/labels', [{ path: 'body.labels', message: 'needs template or messages' }]);
   return { created: false, resolved, prompt };
+}
+
+/** A text prompt's versions carry a template, a chat prompt's carry messages. */
+export function assertBodyFits(kind: 'text' | 'chat', version: VersionInput): void {
+  if (kind === 'text' && version.messages) throw new ValidationError('A text prompt takes a template', [{ path: 'body.messages', message: 'use template' }], 'prompt_type_mismatch');
+  if (kind === 'chat' && version.template !== null) throw new ValidationError('A chat prompt takes messages', [{ path: 'body.template', message: 'use messages' }], 'prompt_type_mismatch');
 }
 
 export async function resolveOrThrow(services: Services, projectId: string, key: string, selector: { label: string } | { version: number }): Promise<ResolvedPrompt> {

@@ -131,4 +131,23 @@ describe('prompts through /api/v1', () => {
       expect(((await (await call('/api/v1/prompts/ryw')).json()) as { version: number }).version).toBe(target);
     }
   });
+
+  it('refuses, and changes nothing, when a save cannot be done as asked', async () => {
+    await save({ key: 'strict', name: 'Strict', template: 'one' });
+    const refused = await save({ key: 'strict', name: 'Renamed', labels: ['staging'] });
+    expect(refused.status).toBe(400);
+    expect(await (await call('/api/v1/prompts?limit=200')).json()).toMatchObject({ prompts: expect.arrayContaining([expect.objectContaining({ key: 'strict', name: 'Strict' })]) });
+    expect((await save({ key: 'mixed', type: 'text', messages: [{ role: 'system', content: 'x' }] })).status).toBe(400);
+    expect((await save({ key: 'strict', messages: [{ role: 'system', content: 'x' }] })).status).toBe(400);
+    const nul = await save({ key: 'nul', template: 'x', config: { stop: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ error: { details: { issues: [{ path: 'body.config' }] } } });
+  });
+
+  it('turns simultaneous first saves of one key into consecutive versions', async () => {
+    const results = await Promise.all([1, 2, 3].map((n) => save({ key: 'race', template: `take ${n}` })));
+    expect(results.map((response) => response.status)).toEqual([201, 201, 201]);
+    const versions = await Promise.all(results.map(async (response) => ((await response.json()) as { version: { version: number } }).version.version));
+    expect(versions.sort()).toEqual([1, 2, 3]);
+  });
 });

@@ -11,6 +11,8 @@ export type ChangeListener = (change: Change) => void;
  * `{ topic: '*', data: { reason: 'reconnected' } }` and must drop everything they cached.
  */
 export interface ChangeFeed {
+  /** False while the listening connection is down (changes may be missed meanwhile). */
+  readonly connected: boolean;
   publish(change: Change): Promise<void>;
   /** Resolves once the listener is active; returns a function that removes it. */
   subscribe(listener: ChangeListener): Promise<() => Promise<void>>;

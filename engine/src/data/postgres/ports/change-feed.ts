@@ -25,6 +25,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     private readonly logger: Logger,
   ) {}
 
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   async publish(change: Change): Promise<void> {
     const payload = JSON.stringify(change);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
@@ -63,7 +67,7 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   private async connect(): Promise<void> {
     // keepAlive: a half-open connection (server gone without a FIN) would otherwise never be noticed.
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'forprompt-change-feed', keepAlive: true });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'forprompt-change-feed', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) this.dispatch(message.payload);
     });
@@ -111,6 +115,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   private handleLostConnection(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    // Whatever was cached may miss changes from now on: listeners drop it at once, not only on reconnect.
+    this.emit({ topic: '*', data: { reason: 'disconnected' } });
     client.end().catch(() => {});
     if (this.closed || this.listeners.size === 0) return;
     this.scheduleReconnect(0);

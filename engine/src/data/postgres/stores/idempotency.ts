@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { IdempotencyStore } from '../../provider.js';
@@ -7,8 +7,16 @@ export function idempotencyStore(db: Database): IdempotencyStore {
   const where = (scope: string, key: string) => and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
   return {
     async claim(scope, key, requestHash, ttlSeconds) {
-      // An expired claim is someone else's past: take it over.
-      await db.delete(idempotencyKeys).where(and(where(scope, key), sql`${idempotencyKeys.expiresAt} <= now()`));
+      // An expired key is the past; a claim still unanswered after a minute belongs to a request that
+      // died (a crashed engine): both are taken over rather than blocking retries for a day.
+      await db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            where(scope, key),
+            or(sql`${idempotencyKeys.expiresAt} <= now()`, and(isNull(idempotencyKeys.responseStatus), sql`${idempotencyKeys.createdAt} < now() - interval '1 minute'`)),
+          ),
+        );
       const [claimed] = await db
         .insert(idempotencyKeys)
         .values({ scope, key, requestHash, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })
