@@ -169,6 +169,18 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     await screenshot('after-rollback', true);
   });
 
+  it('restores v1 as a new version 4, changing nothing that exists', async () => {
+    await versionRow(1).getByTestId('restore-version').click();
+    await versionRow(4).waitFor();
+    expect(await versionRow(4).innerText()).toContain('Restored from v1');
+    expect(await fetchProductionVersion()).toBe(1);
+    const latest = await fetch(engineUrl(`/api/v1/prompts/${promptKey}?label=latest`), { headers: { 'X-API-Key': apiKeySecret } });
+    const production = await fetch(engineUrl(`/api/v1/prompts/${promptKey}?label=production`), { headers: { 'X-API-Key': apiKeySecret } });
+    const [restored, original] = (await Promise.all([latest.json(), production.json()])) as Array<{ version: number; template: string }>;
+    expect(restored!.version).toBe(4);
+    expect(restored!.template).toBe(original!.template);
+  });
+
   it('lists the prompt with its production label, and search filters by key or name', async () => {
     await page.getByRole('link', { name: '← All prompts' }).click();
     await page.waitForURL(engineUrl('/prompts'));
@@ -178,7 +190,7 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     const text = await row.innerText();
     expect(text).toContain('Support greeting');
     expect(text).toContain('production v1');
-    expect(text).toContain('v3');
+    expect(text).toContain('v4'); // the latest version, after the restore
     await screenshot('list');
 
     await page.getByTestId('prompt-search').fill('GREETING');

@@ -1,3 +1,4 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, apiSend } from '../app/api';
@@ -7,6 +8,7 @@ import { formatRelative } from '../app/format';
 import { PageShell } from '../app/PageShell';
 import { Panel } from '../app/Panel';
 import { QueryFallback } from '../app/Table';
+import { useToast } from '../app/Toasts';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { RequireOrganization } from '../orgs/RequireOrganization';
 import { useWorkspace } from '../orgs/Workspace';
@@ -53,6 +55,21 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
   const [deployTarget, setDeployTarget] = useState<PromptVersion | null>(null);
   const [deleting, setDeleting] = useState(false);
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const restore = useMutation({
+    mutationFn: (version: PromptVersion) =>
+      apiSend<{ version: PromptVersion }>('POST', `${promptPath(organizationId, projectId, prompt.key)}/versions`, {
+        ...(version.messages ? { messages: version.messages } : { template: version.template ?? '' }),
+        config: version.config,
+        commitMessage: `Restored from v${version.version}`,
+      }),
+    onSuccess: async (result, source) => {
+      await queryClient.invalidateQueries({ queryKey: promptsKey(organizationId, projectId) });
+      toast.success(`v${source.version} restored as v${result.version.version}`);
+    },
+    onError: (error) => toast.error(error.message),
+  });
   const labels = Object.entries(prompt.labels).sort(([a], [b]) => (a === PRODUCTION ? -1 : b === PRODUCTION ? 1 : a.localeCompare(b)));
 
   return (
@@ -79,7 +96,13 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
           <ComparePanel versions={versions} />
         </div>
         <aside className="prompt-side">
-          <VersionTimeline prompt={prompt} versions={versions} onDeploy={setDeployTarget} />
+          <VersionTimeline
+            prompt={prompt}
+            versions={versions}
+            onDeploy={setDeployTarget}
+            onRestore={(version) => restore.mutate(version)}
+            restoring={restore.isPending ? (restore.variables?.version ?? null) : null}
+          />
           <DeployHistory history={history} />
           <Panel title="Fetch from your app" description="With a project API key (Settings › API keys).">
             <pre className="fetch-snippet">{`GET /api/v1/prompts/${prompt.key}?label=production\nX-API-Key: fp_…`}</pre>

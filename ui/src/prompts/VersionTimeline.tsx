@@ -8,10 +8,14 @@ interface VersionTimelineProps {
   prompt: PromptSummary;
   versions: PromptVersion[];
   onDeploy: (version: PromptVersion) => void;
+  /** Copies an older version forward as a new version (nothing is overwritten). */
+  onRestore: (version: PromptVersion) => void;
+  restoring: number | null;
 }
 
 /** Every version, newest first, with the labels on it and the way to deploy it or roll back to it. */
-export function VersionTimeline({ prompt, versions, onDeploy }: VersionTimelineProps) {
+export function VersionTimeline({ prompt, versions, onDeploy, onRestore, restoring }: VersionTimelineProps) {
+  const newest = versions[0]?.version;
   const deployed = prompt.labels[PRODUCTION];
   const action = (version: PromptVersion, live: boolean) => {
     if (live) return <span className="timeline-live">Live</span>;
@@ -44,7 +48,21 @@ export function VersionTimeline({ prompt, versions, onDeploy }: VersionTimelineP
                   <div className="timeline-heading">
                     <strong className="timeline-version">v{version.version}</strong>
                     <LabelBadges labels={labels.map((label) => [label, version.version])} withVersion={false} />
-                    <span className="timeline-actions">{action(version, live)}</span>
+                    <span className="timeline-actions">
+                      {version.version !== newest && (
+                        <PermissionButton
+                          permission="prompt.write"
+                          className="button button--ghost button--small"
+                          onClick={() => onRestore(version)}
+                          disabled={restoring !== null}
+                          title={`Save a copy of v${version.version} as the newest version`}
+                          data-testid="restore-version"
+                        >
+                          {restoring === version.version ? 'Restoring…' : 'Restore as new'}
+                        </PermissionButton>
+                      )}
+                      {action(version, live)}
+                    </span>
                   </div>
                   <p className={version.commitMessage ? 'timeline-message' : 'timeline-message muted'}>{version.commitMessage ?? 'No commit message'}</p>
                   <p className="timeline-meta" title={formatDateTime(version.createdAt)}>
