@@ -136,6 +136,18 @@ describe('dashboard in a browser', () => {
     expect(typeof body.error?.message).toBe('string');
   });
 
+  it('reads the API reference from the engine, from the link in Settings', async () => {
+    await page.goto(engineUrl('/settings'));
+    await page.getByRole('link', { name: 'API reference' }).click();
+    await page.getByTestId('page-api-reference').waitFor();
+    await page.getByTestId('api-operation').first().waitFor();
+    const operations = await page.getByTestId('api-operation').allInnerTexts();
+    expect(operations.some((text) => text.includes('/api/v1/prompts/{key}') && text.includes('API key'))).toBe(true);
+    await page.getByTestId('api-filter').fill('snapshot');
+    expect(await page.getByTestId('api-operation').count()).toBe(1);
+    await screenshot('api-reference');
+  });
+
   it('logged no console errors and made no failed or external requests', () => {
     expect(observedRequests).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);

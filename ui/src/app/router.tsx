@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
+import { ApiReferencePage } from '../reference/ApiReferencePage';
 import { RouteErrorPage } from './RouteErrorPage';
 import { PromptsPage } from '../prompts/PromptsPage';
 import { PromptPage } from '../prompts/PromptPage';
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
           { path: 'analytics', element: <AnalyticsPage /> },
           { path: 'tools', element: <ToolsPage /> },
           { path: 'webhooks', element: <WebhooksPage /> },
+          { path: 'reference', element: <ApiReferencePage /> },
           {
             path: 'settings',
             element: <SettingsPage />,

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useEngineConfig } from '../app/engineConfig';
 import { Panel } from '../app/Panel';
 
@@ -40,7 +41,7 @@ export function EngineSummary() {
       <p className="muted settings-hint">
         The engine is configured through environment variables or a <code>.env</code> file; every variable is documented in{' '}
         <code>.env.example</code> and the README. Restart the engine after a change and this summary updates. Its routes are
-        listed in the <a href="/api/openapi.json">API description</a>.
+        listed in the <Link to="/reference">API reference</Link>.
       </p>
     </Panel>
   );

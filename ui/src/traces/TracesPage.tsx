@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { EmptyState } from '../app/EmptyState';
 import { PageShell } from '../app/PageShell';
 
@@ -15,7 +16,7 @@ export function TracesPage() {
         nextSteps={
           <p className="muted">
             This engine version does not receive traces yet, so there is nothing to send here. The routes it does
-            serve are listed in its <a href="/api/openapi.json">API description</a>.
+            serve are listed in its <Link to="/reference">API reference</Link>.
           </p>
         }
       >

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { EmptyState } from '../app/EmptyState';
 import { PageShell } from '../app/PageShell';
 
@@ -15,7 +16,7 @@ export function WebhooksPage() {
         nextSteps={
           <p className="muted">
             This engine version does not serve a webhooks API yet, so endpoints can't be registered. The routes it
-            does serve are listed in its <a href="/api/openapi.json">API description</a>.
+            does serve are listed in its <Link to="/reference">API reference</Link>.
           </p>
         }
       >
