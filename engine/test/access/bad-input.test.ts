@@ -12,7 +12,7 @@ afterAll(() => world.close());
 const session = world.a.users.owner;
 // Throwaway targets; slugs that never match, so that no generated body can confirm a deletion.
 const target: Target = { ...(await world.sandbox()), orgSlug: 'never-this-slug', projectSlug: 'never-this-slug' };
-const bodyRoutes = world.routes.filter((route) => route.surface === 'dashboard' && route.request?.body && !route.rawBody);
+const bodyRoutes = world.routes.filter((route) => (route.surface === 'dashboard' || route.surface === 'v1') && route.request?.body && !route.rawBody);
 
 const fieldsOf = (route: AnyRouteDefinition): string[] => {
   const schema = route.request?.body;
@@ -28,8 +28,10 @@ const clientAddress = (route: AnyRouteDefinition) => `127.0.9.${bodyRoutes.index
 let nextAddress = 0;
 const freshAddress = () => `127.0.10.${++nextAddress}`;
 
+/** Dashboard routes with the owner's session; public API routes with a project API key. */
 function send(route: AnyRouteDefinition, options: CallOptions): Promise<ApiResponse<unknown>> {
-  return world.api.call(route.method, fillPath(route, target), { session, from: clientAddress(route), ...options });
+  const auth: CallOptions = route.surface === 'v1' ? { headers: { 'x-api-key': world.a.apiKeySecret, ...options.headers } } : { session };
+  return world.api.call(route.method, fillPath(route, target), { ...auth, from: clientAddress(route), ...options, headers: { ...auth.headers, ...options.headers } });
 }
 
 /** A 400 names what is wrong: every issue under body., params. or query. */
@@ -80,7 +82,7 @@ async function useUpSignInAttempts(from: string): Promise<void> {
   expect(refused.status).toBe(429);
 }
 
-describe('arbitrary JSON bodies on every dashboard route with a body', () => {
+describe('arbitrary JSON bodies on every dashboard and public API route with a body', () => {
   for (const route of bodyRoutes) {
     it(`${routeId(route)}: never a 5xx; a 400 names its fields; unknown fields are refused by name`, async () => {
       if (slowedByFailures.has(routeId(route))) await useUpSignInAttempts(clientAddress(route));
