@@ -1,8 +1,19 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ChangeFeed } from '../data/ports/change-feed.js';
+import { API_KEY_PATTERN, sha256Hex } from '../lib/tokens.js';
 import type { ApiKeyStore, ProjectApiKey } from '../data/provider.js';
 import { ChangeAwareCache } from '../lib/change-aware-cache.js';
 
 type KeyRecord = ProjectApiKey & { organizationId: string };
+
+export type KeyCheck = { ok: true; key: KeyRecord } | { ok: false; code: string; message: string };
+
+/** The key a request presents: `X-API-Key` (the original's header), else `Authorization: Bearer`. */
+export function presentedApiKey(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['x-api-key'];
+  const fromHeader = typeof header === 'string' ? header.trim() : undefined;
+  return fromHeader || /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+}
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**
@@ -26,6 +37,18 @@ export class ApiKeyCache {
       },
       { maxEntries: 10_000, ttlMs: 60_000 },
     );
+  }
+
+  /** The usable key a request presents (its use recorded), or why there is none. */
+  async authenticate(headers: IncomingHttpHeaders, onTouchError: (error: unknown) => void): Promise<KeyCheck> {
+    const presented = presentedApiKey(headers);
+    if (!presented) return { ok: false, code: 'api_key_required', message: 'Send your project API key in the X-API-Key header (or Authorization: Bearer)' };
+    const key = API_KEY_PATTERN.test(presented) ? await this.find(sha256Hex(presented)) : null;
+    if (!key) return { ok: false, code: 'invalid_api_key', message: 'This API key is not valid' };
+    if (key.revokedAt) return { ok: false, code: 'api_key_revoked', message: 'This API key has been revoked' };
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { ok: false, code: 'api_key_expired', message: 'This API key has expired' };
+    this.touch(key.id).catch(onTouchError);
+    return { ok: true, key };
   }
 
   find(keyHash: string): Promise<KeyRecord | null> {

@@ -5,7 +5,7 @@ import type { MemberRole } from '../data/provider.js';
 import type { AnyRouteDefinition, AuthKind } from '../http/registry.js';
 import type { Authenticator } from '../http/router.js';
 import type { Services } from '../http/services.js';
-import { API_KEY_PATTERN, sha256Hex } from '../lib/tokens.js';
+import { sha256Hex } from '../lib/tokens.js';
 import { assertCsrfToken, csrfTokenFor, SESSION_IDLE_MS, sessionToken, setSessionCookie } from '../auth/session-cookie.js';
 import type { AuthContext } from './context.js';
 import { allows, isPermission, permissionMatrix, type Permission } from './permissions.js';
@@ -76,18 +76,13 @@ async function roleIn(services: Services, identity: UserIdentity, organizationId
   return services.provider.orgs.getRole(organizationId, identity.userId);
 }
 
-/** The API-key authenticator: `X-API-Key` (the original's header) or `Authorization: Bearer`. */
+/** The API-key authenticator (see ApiKeyCache.authenticate). */
 function apiKeyAuthenticator(services: Services): Authenticator {
   return () =>
     guard(async (req, res) => {
-      const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
-      const presented = req.get('x-api-key')?.trim() || bearer;
-      if (!presented) throw new UnauthorizedError('Send your project API key in the X-API-Key header (or Authorization: Bearer)', 'api_key_required');
-      const key = API_KEY_PATTERN.test(presented) ? await services.apiKeyCache.find(sha256Hex(presented)) : null;
-      if (!key) throw new UnauthorizedError('This API key is not valid', 'invalid_api_key');
-      if (key.revokedAt) throw new UnauthorizedError('This API key has been revoked', 'api_key_revoked');
-      if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError('This API key has expired', 'api_key_expired');
-      services.apiKeyCache.touch(key.id).catch((error: unknown) => services.logger.warn({ err: error }, 'Recording API key use failed'));
+      const check = await services.apiKeyCache.authenticate(req.headers, (error) => services.logger.warn({ err: error }, 'Recording API key use failed'));
+      if (!check.ok) throw new UnauthorizedError(check.message, check.code);
+      const { key } = check;
       res.locals.auth = { kind: 'apiKey', apiKeyId: key.id, projectId: key.projectId, organizationId: key.organizationId } satisfies AuthContext;
     });
 }

@@ -84,16 +84,12 @@ export async function signIn(services: Services, req: Request, res: Response, in
   if (!user || !valid) {
     const failures = SIGN_IN_LIMITS.account - account.remaining;
     // A known account's failures show in its organizations' audit logs; an unknown address stays instance-level.
-    const organizations = user ? await provider.orgs.listForUser(user.id) : [];
-    for (const organizationId of organizations.length > 0 ? organizations.map((organization) => organization.id) : [null]) {
-      await provider.audit.record(requestContext(req, { type: 'system' }), {
-        organizationId,
-        action: 'auth.sign_in_failed',
-        targetType: 'user',
-        ...(user && { targetId: user.id }),
-        summary: `failed sign-in for ${input.email.slice(0, 320)}`,
-      });
-    }
+    await provider.audit.recordForUser(requestContext(req, { type: 'system' }), user?.id ?? null, {
+      action: 'auth.sign_in_failed',
+      targetType: 'user',
+      ...(user && { targetId: user.id }),
+      summary: `failed sign-in for ${input.email.slice(0, 320)}`,
+    });
     await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (failures - 1), 4_000)));
     throw new UnauthorizedError('Wrong email or password', 'invalid_credentials');
   }

@@ -326,6 +326,8 @@ export interface AuditStore {
     ctx: WriteContext,
     entry: { organizationId: string | null; action: string; summary: string; targetType?: string; targetId?: string },
   ): Promise<void>;
+  /** An event about a person (a failed sign-in): recorded in each of their organizations, or instance-wide. */
+  recordForUser(ctx: WriteContext, userId: string | null, entry: { action: string; summary: string; targetType?: string; targetId?: string }): Promise<void>;
 }
 
 export interface OutboxStore {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
@@ -12,6 +11,7 @@ import { createAuthenticators } from '../access/authenticators.js';
 import { assertSameOrigin } from '../auth/session-cookie.js';
 import { systemRoutes } from '../system/routes.js';
 import { featureRoutes } from './routes.js';
+import { requestIdFrom } from './request-id.js';
 import { createFastLane } from '../prompts/fast-lane.js';
 import { errorHandler } from './error-handler.js';
 import type { AnyRouteDefinition, AuthKind } from './registry.js';
@@ -36,7 +36,6 @@ export interface EngineApp {
   routes: AnyRouteDefinition[];
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Invitation and reset links carry their secret in the path: logs keep the shape, not the token. */
 export function redactLinkTokens(path: string): string {
@@ -88,8 +87,7 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
     pinoHttp({
       logger,
       genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        const id = requestIdFrom(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;
       },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { requireProject } from '../projects/service.js';
 import { apiKeyOf } from '../access/context.js';
 import { boundedDate, displayName, text } from '../http/fields.js';
 import { actingUser } from '../auth/session-cookie.js';
-import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { maskSecret } from '../lib/secret-box.js';
 import { apiKeyPrefix, generateApiKey, sha256Hex } from '../lib/tokens.js';
@@ -171,9 +171,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'The project', schema: projectView } },
       handler: async (_input, { res, services }) => {
         const { organizationId, projectId } = apiKeyOf(res);
-        const project = await services.provider.projects.get(organizationId, projectId);
-        if (!project) throw new NotFoundError('Project', 'project_not_found');
-        return project;
+        return requireProject(services, organizationId, projectId);
       },
     }),
   ];

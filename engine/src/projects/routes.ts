@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { requireProject } from './service.js';
 import { assertSlugConfirmed, confirmSlugBody, displayName, text } from '../http/fields.js';
 import { actingUser } from '../auth/session-cookie.js';
-import { NotFoundError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { slugPattern } from '../lib/slug.js';
 
@@ -50,9 +50,7 @@ export function projectRoutes(): AnyRouteDefinition[] {
       request: { params: projectParams },
       responses: { 200: { description: 'The project', schema: projectView } },
       handler: async ({ params }, { services }) => {
-        const project = await services.provider.projects.get(params.orgId, params.projectId);
-        if (!project) throw new NotFoundError('Project', 'project_not_found');
-        return project;
+        return requireProject(services, params.orgId, params.projectId);
       },
     }),
     defineRoute({
@@ -92,8 +90,7 @@ export function projectRoutes(): AnyRouteDefinition[] {
       request: { params: projectParams, body: confirmSlugBody },
       responses: { 200: { description: 'Deleted', schema: z.object({ ok: z.literal(true) }) } },
       handler: async ({ params, body }, { req, res, services }) => {
-        const project = await services.provider.projects.get(params.orgId, params.projectId);
-        if (!project) throw new NotFoundError('Project', 'project_not_found');
+        const project = await requireProject(services, params.orgId, params.projectId);
         assertSlugConfirmed('project', project.slug, body.confirmSlug);
         await services.provider.projects.delete(actingUser(req, res), params.orgId, params.projectId);
         return { ok: true as const };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { requireProject } from '../projects/service.js';
 import { apiKeyOf } from '../access/context.js';
 import { requestContext } from '../auth/session-cookie.js';
 import { NotFoundError } from '../errors.js';
 import { text } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
-import type { Services } from '../http/services.js';
 import { metadataFields, type PromptSummary, type ResolvedPrompt } from '../data/prompts.js';
 import { metadataShape, promptKey } from './schema.js';
 import { assertBodyFits, versionFrom } from './service.js';
@@ -22,12 +22,6 @@ const LIMITS = {
 
 const metadataOf = (prompt: PromptSummary) => Object.fromEntries(metadataFields.map((field) => [field, prompt[field] ?? undefined]));
 const ctxOf = (req: Parameters<AnyRouteDefinition['handler']>[1]['req'], apiKeyId: string) => requestContext(req, { type: 'api_key', apiKeyId });
-
-async function projectOf(services: Services, organizationId: string, projectId: string) {
-  const project = await services.provider.projects.get(organizationId, projectId);
-  if (!project) throw new NotFoundError('Project', 'project_not_found');
-  return project;
-}
 
 function promptDocument(resolved: ResolvedPrompt) {
   const { prompt, version } = resolved;
@@ -166,7 +160,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'The project and its prompts' } },
       handler: async (_input, { res, services }) => {
         const { projectId, organizationId } = apiKeyOf(res);
-        const project = await projectOf(services, organizationId, projectId);
+        const project = await requireProject(services, organizationId, projectId);
         const prompts = await services.provider.prompts.list(projectId, { limit: 10_000 });
         const versionOf = (version: { version: number; template: string | null; commitMessage: string | null; createdAt: Date }) => ({
           versionNumber: version.version,
@@ -206,7 +200,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'Valid' } },
       handler: async (_input, { res, services }) => {
         const { projectId, organizationId } = apiKeyOf(res);
-        const [project, organization] = await Promise.all([projectOf(services, organizationId, projectId), services.provider.orgs.get(organizationId)]);
+        const [project, organization] = await Promise.all([requireProject(services, organizationId, projectId), services.provider.orgs.get(organizationId)]);
         return { valid: true, project: { projectId: project.id, projectName: project.name, projectSlug: project.slug, orgId: organizationId, orgName: organization?.name ?? '' } };
       },
     }),

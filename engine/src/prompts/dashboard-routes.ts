@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireProject } from '../projects/service.js';
 import { actingUser } from '../auth/session-cookie.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { assertSlugConfirmed, displayName, text } from '../http/fields.js';
@@ -12,12 +13,8 @@ const base = '/api/dashboard/orgs/:orgId/projects/:projectId/prompts';
 const projectParams = z.object({ orgId: z.uuid(), projectId: z.uuid() });
 const promptParams = projectParams.extend({ key: promptKey });
 
-/** The project, if it is in the caller's organization (another organization's project does not exist). */
-async function projectIn(services: Services, organizationId: string, projectId: string): Promise<string> {
-  const project = await services.provider.projects.get(organizationId, projectId);
-  if (!project) throw new NotFoundError('Project', 'project_not_found');
-  return project.id;
-}
+/** The project's id, if it is in the caller's organization. */
+const projectIn = async (services: Services, organizationId: string, projectId: string) => (await requireProject(services, organizationId, projectId)).id;
 
 const newVersionBody = z
   .strictObject({

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../http/services.js';
-import { API_KEY_PATTERN, sha256Hex } from '../lib/tokens.js';
+import { requestIdFrom } from '../http/request-id.js';
 import type { ResolvedPrompt } from '../data/prompts.js';
 import { etagOf, toResolvedView } from './service.js';
 
@@ -14,7 +13,6 @@ import { etagOf, toResolvedView } from './service.js';
  */
 const PATH = /^\/api\/v1\/prompts\/([A-Za-z0-9._-]{1,128})$/;
 const LABEL = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 interface Serialized {
   body: string;
@@ -45,18 +43,14 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     if (!match) return false;
     const selector = selectorOf(queryAt === -1 ? '' : req.url.slice(queryAt + 1));
     if (!selector) return false;
-    const presented = apiKeyFrom(req);
-    if (!presented || !API_KEY_PATTERN.test(presented)) return false;
     const started = performance.now();
-    const key = await services.apiKeyCache.find(sha256Hex(presented));
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return false;
-    const resolved = await services.promptCache.resolve(key.projectId, decodeURIComponent(match[1]!), selector);
+    const check = await services.apiKeyCache.authenticate(req.headers, (error) => services.logger.warn({ err: error }, 'Recording API key use failed'));
+    if (!check.ok) return false;
+    const resolved = await services.promptCache.resolve(check.key.projectId, decodeURIComponent(match[1]!), selector);
     if (!resolved) return false;
-    services.apiKeyCache.touch(key.id).catch((error: unknown) => services.logger.warn({ err: error }, 'Recording API key use failed'));
 
     const { body, etag } = serialize(resolved);
-    const incomingId = req.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('ETag', etag);
@@ -72,13 +66,6 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     }
     return true;
   };
-}
-
-function apiKeyFrom(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-api-key'];
-  const fromHeader = typeof header === 'string' ? header.trim() : undefined;
-  if (fromHeader) return fromHeader;
-  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
 }
 
 /** `label=…` or `version=…` (or nothing: production); anything else is for the full route. */

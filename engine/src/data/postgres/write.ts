@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { auditLog, outboxEvents } from './schema/index.js';
+import { eq, sql } from 'drizzle-orm';
+import { auditLog, organizationMembers, outboxEvents } from './schema/index.js';
 import { CHANGE_CHANNEL } from './ports/change-feed.js';
 import type { Change } from '../ports/change-feed.js';
 import type { Database, Transaction } from './database.js';
@@ -93,4 +93,17 @@ export async function record(tx: Transaction, ctx: WriteContext, { audit, events
 export function describeChange(field: string, from: string | null, to: string | null): string {
   const clip = (value: string | null) => (value === null ? '∅' : value.length > 60 ? `${value.slice(0, 57)}…` : value);
   return `${field}: "${clip(from)}" → "${clip(to)}"`;
+}
+
+/**
+ * An event about a person rather than one organization (a sign-in): on record in each organization
+ * the user belongs to, so its admins see it — or once, instance-wide, for someone in none.
+ */
+export async function recordForMember(tx: Transaction, ctx: WriteContext, userId: string | null, audit: Omit<AuditRecord, 'organizationId'>): Promise<void> {
+  const memberships = userId
+    ? await tx.select({ organizationId: organizationMembers.organizationId }).from(organizationMembers).where(eq(organizationMembers.userId, userId))
+    : [];
+  for (const organizationId of memberships.length > 0 ? memberships.map((membership) => membership.organizationId) : [null]) {
+    await record(tx, ctx, { audit: { ...audit, organizationId } });
+  }
 }

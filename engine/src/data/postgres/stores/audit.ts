@@ -1,13 +1,17 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { auditLog } from '../schema/index.js';
 import type { Database } from '../database.js';
-import { record } from '../write.js';
+import { record, recordForMember } from '../write.js';
 import type { AuditEntry, AuditStore } from '../../provider.js';
 
 export function auditStore(db: Database): AuditStore {
   return {
     async record(ctx, entry) {
       await db.transaction((tx) => record(tx, ctx, { audit: entry }));
+    },
+
+    async recordForUser(ctx, userId, entry) {
+      await db.transaction((tx) => recordForMember(tx, ctx, userId, entry));
     },
 
     async list(organizationId, query = {}) {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
-import { organizationMembers, sessions } from '../schema/index.js';
-import { command, record } from '../write.js';
+import { sessions } from '../schema/index.js';
+import { command, recordForMember } from '../write.js';
 import type { Database } from '../database.js';
 import { NotFoundError } from '../../../errors.js';
 import type { Session, SessionStore } from '../../provider.js';
@@ -27,11 +27,7 @@ export function sessionStore(db: Database): SessionStore {
           .insert(sessions)
           .values({ ...input, ip: ctx.ip ?? null, userAgent: ctx.userAgent?.slice(0, 500) ?? null })
           .returning();
-        // On record in each organization the user belongs to, so its admins see it in their audit log.
-        const memberships = await tx.select({ organizationId: organizationMembers.organizationId }).from(organizationMembers).where(eq(organizationMembers.userId, input.userId));
-        for (const organizationId of memberships.length > 0 ? memberships.map((membership) => membership.organizationId) : [null]) {
-          await record(tx, ctx, { audit: { organizationId, action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' } });
-        }
+        await recordForMember(tx, ctx, input.userId, { action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' });
         return toSession(row!);
       });
     },
