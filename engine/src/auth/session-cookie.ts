@@ -39,7 +39,6 @@ export async function startSession(services: Services, req: Request, res: Respon
   await services.provider.sessions.create(requestContext(req, { type: 'user', userId }), {
     userId,
     tokenHash: sha256Hex(token),
-    csrfTokenHash: sha256Hex(csrfToken),
     expiresAt,
   });
   setSessionCookie(services, res, token);

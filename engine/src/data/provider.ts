@@ -164,10 +164,10 @@ export interface SessionStore {
   /** Records a sign-in: the session and its audit entry. */
   create(
     ctx: WriteContext,
-    input: { userId: string; tokenHash: string; csrfTokenHash: string; expiresAt: Date },
+    input: { userId: string; tokenHash: string; expiresAt: Date },
   ): Promise<Session>;
-  /** The live (unexpired) session with this token hash, and its CSRF token hash. */
-  find(tokenHash: string): Promise<(Session & { csrfTokenHash: string | null }) | null>;
+  /** The live (unexpired) session with this token hash (its CSRF token is derived from the token, not stored). */
+  find(tokenHash: string): Promise<Session | null>;
   /** Slides the expiry; writes at most once a minute per session. True when it did. */
   touch(sessionId: string, expiresAt: Date): Promise<boolean>;
   list(userId: string): Promise<Session[]>;

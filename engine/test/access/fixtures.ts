@@ -273,7 +273,7 @@ export async function startWorld(): Promise<World> {
   const freshSession = async (userId: string): Promise<SignedInUser> => {
     const token = randomToken();
     const csrfToken = csrfTokenFor(services, token);
-    const session = await provider.sessions.create(owner(userId), { userId, tokenHash: sha256Hex(token), csrfTokenHash: sha256Hex(csrfToken), expiresAt: new Date(Date.now() + SESSION_IDLE_MS) });
+    const session = await provider.sessions.create(owner(userId), { userId, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + SESSION_IDLE_MS) });
     const user = await provider.users.get(userId);
     return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId, email: user!.email, sessionId: session.id };
   };

@@ -309,8 +309,8 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
       it('purges expired sessions and rate-limit windows, and nothing live', async () => {
         const user = await provider.users.create(system, { email: uniqueEmail() });
         const ctx: WriteContext = { actor: { type: 'user', userId: user.id } };
-        const expired = await provider.sessions.create(ctx, { userId: user.id, tokenHash: `expired-${Date.now()}`, csrfTokenHash: 'x', expiresAt: new Date(Date.now() - 1_000) });
-        const live = await provider.sessions.create(ctx, { userId: user.id, tokenHash: `live-${Date.now()}`, csrfTokenHash: 'x', expiresAt: new Date(Date.now() + 60_000) });
+        const expired = await provider.sessions.create(ctx, { userId: user.id, tokenHash: `expired-${Date.now()}`, expiresAt: new Date(Date.now() - 1_000) });
+        const live = await provider.sessions.create(ctx, { userId: user.id, tokenHash: `live-${Date.now()}`, expiresAt: new Date(Date.now() + 60_000) });
         await provider.rateLimits.hit(`purge-${Date.now()}`, { limit: 1, windowSeconds: 1 });
         await new Promise((resolve) => setTimeout(resolve, 1_100));
         const purged = await provider.maintenance.purgeExpired();

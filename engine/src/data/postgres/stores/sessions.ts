@@ -37,7 +37,7 @@ export function sessionStore(db: Database): SessionStore {
         .select()
         .from(sessions)
         .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
-      return row ? { ...toSession(row), csrfTokenHash: row.csrfTokenHash } : null;
+      return row ? toSession(row) : null;
     },
 
     async touch(sessionId, expiresAt) {
