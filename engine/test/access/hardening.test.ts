@@ -128,7 +128,14 @@ describe('access hardening', () => {
         api.patch(`/api/dashboard/orgs/${org.body.id}/members/${second.userId}`, { role: 'member' }, { session: a.users.owner }),
         api.patch(`/api/dashboard/orgs/${org.body.id}/members/${a.users.owner.userId}`, { role: 'member' }, { session: secondSession }),
       ]);
-      expect([first.status, other.status].sort()).toEqual([200, 409].sort());
+      // The loser is refused either as the last owner (409, both checks passed before either commit) or,
+      // when the winner committed before the loser's request was authorized, as a mere member (403).
+      const statuses = [first.status, other.status].sort();
+      expect(statuses[0]).toBe(200);
+      expect([403, 409]).toContain(statuses[1]);
+      const owners = await world.sql<{ count: string }>(
+        `select count(*)::text as count from organization_members where organization_id = $1 and role = 'owner'`, [org.body.id]);
+      expect(owners[0]?.count).toBe('1');
     }
   }, 30_000);
 });
