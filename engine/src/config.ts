@@ -23,7 +23,11 @@ const port = (fallback: number) =>
     .max(65535, 'expected a port between 0 and 65535')
     .default(fallback);
 
-export const envSchema = z.object({
+export /** A per-minute request limit: a whole number, 0 turning the limit off. */
+const perMinute = (fallback: number) =>
+  z.coerce.number({ error: 'expected a whole number of requests per minute (0 = no limit)' }).int('expected a whole number').min(0, 'expected 0 or more').default(fallback);
+
+const envSchema = z.object({
   DATA_PROVIDER: z
     .enum(['embedded', 'postgresql', 'postgres', 'convex'], {
       error: 'expected one of embedded, postgresql, convex',
@@ -84,6 +88,8 @@ export const envSchema = z.object({
     .trim()
     .regex(/^fp_proj_[A-Za-z0-9]{32}$/, 'expected a full project key: fp_proj_ followed by 32 letters or digits')
     .optional(),
+  API_RATE_LIMIT_READS_PER_MINUTE: perMinute(3_000_000),
+  API_RATE_LIMIT_WRITES_PER_MINUTE: perMinute(6_000),
   CORS_ORIGINS: z
     .string()
     .trim()
@@ -131,6 +137,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
+  /** Per API key and engine process; 0 = no limit. */
+  apiRateLimits: { readsPerMinute: number; writesPerMinute: number };
   /** Headless initialization (FORPROMPT_INIT_*): null when not asked for. */
   init: { userEmail: string; userPassword: string; organizationName?: string; projectName?: string; projectApiKey?: string } | null;
 }
@@ -200,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL,
     corsOrigins: vars.CORS_ORIGINS,
+    apiRateLimits: { readsPerMinute: vars.API_RATE_LIMIT_READS_PER_MINUTE, writesPerMinute: vars.API_RATE_LIMIT_WRITES_PER_MINUTE },
     init:
       vars.FORPROMPT_INIT_USER_EMAIL && vars.FORPROMPT_INIT_USER_PASSWORD
         ? {

@@ -13,7 +13,7 @@ import { openProvider } from './data/open.js';
 import type { DataProvider } from './data/provider.js';
 import { createApp } from './http/app.js';
 import { startHttpServer, type RunningServer } from './http/server.js';
-import { createServices } from './http/services.js';
+import { createServices, type Services } from './http/services.js';
 import { clerkIdentity } from './auth/clerk/identity.js';
 import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-key.js';
 import { applyInitialization } from './system/init.js';
@@ -24,6 +24,7 @@ import { appVersion } from './version.js';
 class Engine {
   private provider: DataProvider | undefined;
   private server: RunningServer | undefined;
+  private services: Services | undefined;
   private readonly aborted = new AbortController();
 
   constructor(
@@ -44,7 +45,8 @@ class Engine {
     await applyInitialization(config, this.provider, logger);
     this.throwIfStopping();
     const identify = config.auth.provider === 'clerk' ? clerkIdentity : undefined;
-    const { handler } = createApp(createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify }));
+    this.services = createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify });
+    const { handler } = createApp(this.services);
     this.server = await startHttpServer(handler, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
     await writeRuntimeFile(config.home, {
@@ -56,6 +58,7 @@ class Engine {
     });
     // Background upkeep starts after the engine is ready, and never holds up the boot.
     scheduleMaintenance(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling maintenance failed'));
+    this.services.events.start().catch((error: unknown) => logger.error({ err: error }, 'Starting event delivery failed'));
     logger.info(
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },
       `ForPrompt ${appVersion} is ready at ${url}`,
@@ -70,6 +73,7 @@ class Engine {
   /** Stop accepting, drain in-flight requests, then close the provider (and its embedded PostgreSQL). */
   async stop(): Promise<void> {
     await this.server?.close();
+    await this.services?.events.stop();
     await removeRuntimeFile(this.config.home);
     await this.provider?.close();
   }

@@ -7,7 +7,7 @@
  * No SQL or Drizzle types cross this boundary. Later issues add methods feature by feature.
  */
 import type { ClerkSyncStore } from './clerk-sync.js';
-import type { PromptStore } from './prompts.js';
+import type { PromotionStore, PromptStore } from './prompts.js';
 import type { ChangeFeed } from './ports/change-feed.js';
 import type { JobQueue } from './ports/job-queue.js';
 import type { RateLimitStore } from './ports/rate-limit.js';
@@ -383,6 +383,7 @@ export interface DataProvider {
   readonly invitations: InvitationStore;
   readonly projects: ProjectStore;
   readonly prompts: PromptStore;
+  readonly promotions: PromotionStore;
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;
   readonly audit: AuditStore;

@@ -1,14 +1,83 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
-import { toOpenApiPath, type AnyRouteDefinition } from './registry.js';
+import { z } from 'zod';
+import { DEFAULT_BODY_LIMIT_BYTES, toOpenApiPath, type AnyRouteDefinition } from './registry.js';
 
-const errorSchemaRef = { $ref: '#/components/schemas/Error' };
+/** `{ error: { code, message, details } }`: errors of the public, dashboard and system APIs (error-handler.ts). */
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z
+        .looseObject({
+          issues: z.array(z.object({ path: z.string().describe('e.g. `body.name`, `query.limit`'), message: z.string() })).optional(),
+          retryAfter: z.int().optional(),
+          requestId: z.string().optional(),
+        })
+        .optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** The original API's errors: `{ error: "message", code }`. */
+export const compatErrorResponse = z.object({ error: z.string(), code: z.string() }).meta({ id: 'CompatError' });
+
+/** The original API's 429: `{ error, retryAfter, message }` (and our `code`). */
+export const compatRateLimitedResponse = z
+  .object({ error: z.string(), code: z.literal('rate_limited'), retryAfter: z.int().describe('Seconds'), message: z.string() })
+  .meta({ id: 'CompatRateLimited' });
 
 const securityBySurface: Record<'v1' | 'compat' | 'dashboard', Array<Record<string, string[]>>> = {
   v1: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
   compat: [{ ApiKeyHeader: [] }],
   dashboard: [{ SessionCookie: [] }, { ClerkBearer: [] }],
 };
+
+/**
+ * The errors the router, the authenticators and the error handler answer for a route, whatever its
+ * handler does; errors particular to a route (404, 409 …) are declared in its `responses`.
+ */
+function commonErrors(route: AnyRouteDefinition): Record<number, string> {
+  const { request } = route;
+  const errors: Record<number, string> = {};
+  if (request?.params || request?.query || request?.body) errors[400] = 'Invalid request: `details.issues` names each field (`params.…`, `query.…`, `body.…`)';
+  if (route.auth === 'apiKey') errors[401] = 'No API key, or one that is unknown, revoked or expired';
+  if (route.auth === 'session') {
+    errors[401] = 'Not signed in';
+    errors[403] = 'Your role does not allow this, or the request failed the CSRF check';
+  }
+  if (request?.body || route.rawBody) errors[413] = `Body larger than ${route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`;
+  if (request?.body && !route.rawBody) errors[415] = 'Body is not JSON';
+  // Every public API route also counts its key's reads or writes per minute (API_RATE_LIMIT_*, see router.ts).
+  if (route.surface === 'v1' && route.auth === 'apiKey') errors[429] = "More requests this minute than the key's limit (API_RATE_LIMIT_*); retry after Retry-After seconds";
+  if (route.rateLimit) errors[429] = `More than ${route.rateLimit.limit} requests in ${route.rateLimit.windowSeconds} s with this key; retry after Retry-After seconds`;
+  if (route.surface !== 'system') errors[503] = 'The database is unreachable or busy; retry after Retry-After seconds';
+  return errors;
+}
+
+function errorSchema(route: AnyRouteDefinition, status: number): z.ZodType {
+  if (route.surface !== 'compat') return errorResponse;
+  return status === 429 ? compatRateLimitedResponse : compatErrorResponse;
+}
+
+/**
+ * Every status the route answers with: its declared ones (an error without a schema gets its
+ * surface's error shape) and the common errors. Dashboard errors are not listed one by one: `default`.
+ */
+function responsesOf(route: AnyRouteDefinition) {
+  const declared = Object.entries(route.responses).map(([status, response]) => ({ status: Number(status), ...response }));
+  const common = Object.entries(commonErrors(route))
+    .filter(([status]) => !(status in route.responses))
+    .map(([status, description]) => ({ status: Number(status), description, schema: undefined }));
+  const responses = Object.fromEntries(
+    [...declared, ...common].map(({ status, description, schema }) => {
+      const body = schema ?? (status >= 400 ? errorSchema(route, status) : undefined);
+      return [status, { description, ...(body && { content: { 'application/json': { schema: body } } }) }];
+    }),
+  );
+  if (route.surface === 'dashboard') responses.default = { description: 'Error', content: { 'application/json': { schema: errorResponse } } };
+  return responses;
+}
 
 /** The OpenAPI 3.1 document of every registered route, generated from the same zod schemas that validate. */
 export function buildOpenApiDocument(routes: AnyRouteDefinition[], version: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
@@ -17,17 +86,6 @@ export function buildOpenApiDocument(routes: AnyRouteDefinition[], version: stri
   registry.registerComponent('securitySchemes', 'BearerApiKey', { type: 'http', scheme: 'bearer', description: 'A project API key (fp_proj_…)' });
   registry.registerComponent('securitySchemes', 'SessionCookie', { type: 'apiKey', in: 'cookie', name: 'fp_session' });
   registry.registerComponent('securitySchemes', 'ClerkBearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  registry.registerComponent('schemas', 'Error', {
-    type: 'object',
-    required: ['error'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['code', 'message'],
-        properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-      },
-    },
-  });
 
   for (const route of routes) {
     const body = route.request?.body as z.ZodType | undefined;
@@ -45,20 +103,7 @@ export function buildOpenApiDocument(routes: AnyRouteDefinition[], version: stri
           body: { content: { 'application/json': { schema: body } } },
         }),
       },
-      responses: {
-        ...Object.fromEntries(
-          Object.entries(route.responses).map(([status, response]) => [
-            status,
-            {
-              description: response.description,
-              ...(response.schema && { content: { 'application/json': { schema: response.schema } } }),
-            },
-          ]),
-        ),
-        ...(route.surface !== 'system' && {
-          default: { description: 'Error', content: { 'application/json': { schema: errorSchemaRef } } },
-        }),
-      },
+      responses: responsesOf(route),
     });
   }
 

@@ -55,7 +55,12 @@ export interface RouteDefinition<
   description?: string;
   tags: string[];
   request?: { params?: P; query?: Q; body?: B };
-  /** Success status → description and schema; the first is the default status of a plain return. */
+  /**
+   * Status → description and body schema: every success status (the lowest 2xx is the status of a
+   * plain return), and the errors particular to this route (404, 409 …), whose body is the surface's
+   * error shape unless given. Errors every route of its kind answers (400, 401, 413, 415, 429, 503) are
+   * added to the OpenAPI document from the declaration (see openapi.ts).
+   */
   responses: Record<number, { description: string; schema?: z.ZodType<R> }>;
   /** Largest accepted body; default 1 MB. */
   bodyLimitBytes?: number;

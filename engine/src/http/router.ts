@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { RateLimitedError, UnsupportedMediaTypeError } from '../errors.js';
+import type { AuthContext } from '../access/context.js';
 import { DEFAULT_BODY_LIMIT_BYTES, Reply, type AnyRouteDefinition, type AuthKind } from './registry.js';
 import type { Services } from './services.js';
 import { findLooseObjects, parsePart } from './validate.js';
@@ -24,11 +25,29 @@ function jsonBody(route: AnyRouteDefinition): RequestHandler[] {
   return [requireJson, parse];
 }
 
-/** The route's per-key limit, counted in the database so every replica shares it. */
+/**
+ * The public API's generous per-key limits (API_RATE_LIMIT_*), and the route's own per-key limit,
+ * counted in the database so every replica shares it.
+ */
 function rateLimit(route: AnyRouteDefinition, services: Services): RequestHandler[] {
+  const publicLimit: RequestHandler[] =
+    route.surface === 'v1' && route.auth === 'apiKey'
+      ? [
+          (_req, res, next) => {
+            const auth = res.locals.auth as AuthContext | undefined;
+            if (auth?.kind !== 'apiKey') return next();
+            const decision = services.apiRateLimiter.take(auth.apiKeyId, route.method === 'get' ? 'read' : 'write');
+            if (decision?.allowed !== false) return next();
+            res.setHeader('X-RateLimit-Limit', String(decision.limit));
+            res.setHeader('X-RateLimit-Remaining', '0');
+            next(new RateLimitedError(decision.retryAfterSeconds, `Rate limit exceeded: ${decision.limit} ${route.method === 'get' ? 'reads' : 'writes'} per minute for this API key`));
+          },
+        ]
+      : [];
   const rule = route.rateLimit;
-  if (!rule) return [];
+  if (!rule) return publicLimit;
   return [
+    ...publicLimit,
     (req, res, next) => {
       const auth = res.locals.auth as { kind: string; apiKeyId?: string; userId?: string } | undefined;
       const subject = auth?.apiKeyId ?? auth?.userId ?? req.ip ?? 'unknown';

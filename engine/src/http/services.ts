@@ -4,7 +4,9 @@ import type { Logger } from '../logger.js';
 import { SecretBox } from '../lib/secret-box.js';
 import { localIdentity, type IdentifyUser } from '../access/authenticators.js';
 import { ApiKeyCache } from '../access/api-key-cache.js';
+import { ApiRateLimiter } from '../access/api-rate-limit.js';
 import { PromptCache } from '../prompts/cache.js';
+import { EventDelivery } from '../events/delivery.js';
 
 /** What route handlers may use: built once at boot and passed to every handler. */
 export interface Services {
@@ -19,6 +21,10 @@ export interface Services {
   /** Hot-path caches, kept correct across replicas by the change feed. */
   promptCache: PromptCache;
   apiKeyCache: ApiKeyCache;
+  /** The public API's per-key limits (this process's counts). */
+  apiRateLimiter: ApiRateLimiter;
+  /** Domain events from the outbox, delivered through the job queue (started by the engine). */
+  events: EventDelivery;
 }
 
 export interface ServiceInputs {
@@ -37,7 +43,12 @@ export function createServices({ encryptionKey, identify = localIdentity, ...res
     secretBox: new SecretBox(encryptionKey),
     promptCache: new PromptCache(rest.provider.prompts, rest.provider.changeFeed),
     apiKeyCache: new ApiKeyCache(rest.provider.apiKeys, rest.provider.changeFeed),
+    events: new EventDelivery(rest.provider, rest.logger),
+    apiRateLimiter: new ApiRateLimiter(rest.config.apiRateLimits),
   } as Services;
   services.identify = identify(services);
+  // The durable path behind the change feed: a prompt change reaches this replica's cache even if its
+  // notification was lost.
+  services.events.subscribe({ name: 'prompt-cache', handle: async (events) => events.forEach((event) => services.promptCache.forget(event)) });
   return services;
 }

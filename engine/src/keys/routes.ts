@@ -168,7 +168,7 @@ export function keyRoutes(): AnyRouteDefinition[] {
       auth: 'apiKey',
       summary: 'The project this API key belongs to (a quick check that a key works)',
       tags: ['public api'],
-      responses: { 200: { description: 'The project', schema: projectView } },
+      responses: { 200: { description: 'The project', schema: projectView }, 404: { description: "The key's project is gone (project_not_found)" } },
       handler: async (_input, { res, services }) => {
         const { organizationId, projectId } = apiKeyOf(res);
         return requireProject(services, organizationId, projectId);

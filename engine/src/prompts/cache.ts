@@ -1,8 +1,15 @@
-import type { ChangeFeed } from '../data/ports/change-feed.js';
+import type { Change, ChangeFeed } from '../data/ports/change-feed.js';
 import type { PromptStore, ResolvedPrompt } from '../data/prompts.js';
 import { ChangeAwareCache } from '../lib/change-aware-cache.js';
 
 const groupOf = (projectId: string, key: string) => `${projectId}\u0000${key}`;
+
+const staleGroups = (change: Change): string[] | 'all' | null => {
+  if (change.topic.startsWith('prompt.') && typeof change.data.projectId === 'string' && typeof change.data.key === 'string') {
+    return [groupOf(change.data.projectId, change.data.key)];
+  }
+  return change.topic === 'project.deleted' || change.topic === 'organization.deleted' ? 'all' : null;
+};
 
 /** Resolved `(project, key, label|version)` lookups, the hot path of applications fetching prompts. */
 export class PromptCache {
@@ -12,16 +19,14 @@ export class PromptCache {
     private readonly prompts: PromptStore,
     feed: ChangeFeed,
   ) {
-    this.cache = new ChangeAwareCache(
-      feed,
-      (change) => {
-        if (change.topic.startsWith('prompt.') && typeof change.data.projectId === 'string' && typeof change.data.key === 'string') {
-          return [groupOf(change.data.projectId, change.data.key)];
-        }
-        return change.topic === 'project.deleted' || change.topic === 'organization.deleted' ? 'all' : null;
-      },
-      { maxEntries: 10_000, ttlMs: 10 * 60_000 },
-    );
+    this.cache = new ChangeAwareCache(feed, staleGroups, { maxEntries: 10_000, ttlMs: 10 * 60_000 });
+  }
+
+  /** Drops what an event (from the outbox) made stale. */
+  forget(event: { type: string; projectId: string | null; payload: Record<string, unknown> }): void {
+    const stale = staleGroups({ topic: event.type, data: { ...event.payload, projectId: event.projectId } });
+    if (stale === 'all') this.cache.clear();
+    else for (const group of stale ?? []) this.cache.invalidate(group);
   }
 
   resolve(projectId: string, key: string, selector: { label: string } | { version: number }): Promise<ResolvedPrompt | null> {

@@ -6,7 +6,19 @@ import { NotFoundError } from '../errors.js';
 import { text } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { metadataFields, type PromptSummary, type ResolvedPrompt } from '../data/prompts.js';
-import { metadataShape, promptKey } from './schema.js';
+import {
+  compatCreatedView,
+  compatDeletedView,
+  compatDeployView,
+  compatPromptView,
+  compatSyncView,
+  compatUpdatedView,
+  compatValidateView,
+  compatVersionCreatedView,
+  metadataShape,
+  promptKey,
+  versionQueryParam,
+} from './schema.js';
 import { assertBodyFits, versionFrom } from './service.js';
 
 /**
@@ -37,7 +49,7 @@ function promptDocument(resolved: ResolvedPrompt) {
 }
 
 export function promptCompatRoutes(): AnyRouteDefinition[] {
-  const keyQuery = z.object({ key: promptKey, version: z.coerce.number().int().min(1).optional() });
+  const keyQuery = z.object({ key: promptKey, version: versionQueryParam.optional() });
   return [
     defineRoute({
       method: 'get',
@@ -48,7 +60,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       summary: 'The deployed (production) version of a prompt, or the version asked for',
       tags,
       request: { query: keyQuery },
-      responses: { 200: { description: 'The prompt' } },
+      responses: { 200: { description: 'The prompt', schema: compatPromptView }, 404: { description: 'No such prompt, deployed version or version (prompt_not_found)' } },
       handler: async ({ query }, { res, services }) => {
         const { projectId } = apiKeyOf(res);
         const selector = query.version !== undefined ? { version: query.version } : { label: 'production' };
@@ -65,7 +77,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       summary: 'Create a prompt; with systemPrompt, version 1 is created and deployed',
       tags,
       request: { body: z.object({ key: promptKey, name: text(100).pipe(z.string().trim().min(1, 'required')), description: text(2000).optional(), systemPrompt: text(200_000).optional() }) },
-      responses: { 201: { description: 'Created' }, 409: { description: 'The key exists' } },
+      responses: { 201: { description: 'Created', schema: compatCreatedView }, 409: { description: 'The key exists (prompt_key_taken)' } },
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const version = body.systemPrompt !== undefined ? versionFrom({ template: body.systemPrompt, labels: ['production'] }) : undefined;
@@ -82,7 +94,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       summary: "Update a prompt's name, description or metadata",
       tags,
       request: { body: z.object({ key: promptKey, name: text(100).optional(), description: text(2000).optional(), ...metadataShape }) },
-      responses: { 200: { description: 'Updated' } },
+      responses: { 200: { description: 'Updated', schema: compatUpdatedView }, 404: { description: 'No such prompt (prompt_not_found)' } },
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const { key, ...patch } = body;
@@ -98,7 +110,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       summary: 'Delete a prompt',
       tags,
       request: { query: z.object({ key: promptKey }) },
-      responses: { 200: { description: 'Deleted' } },
+      responses: { 200: { description: 'Deleted', schema: compatDeletedView }, 404: { description: 'No such prompt (prompt_not_found)' } },
       handler: async ({ query }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         await services.provider.prompts.delete(ctxOf(req, apiKeyId), projectId, query.key);
@@ -113,7 +125,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       summary: 'Add a version (deployed unless setAsActive is false)',
       tags,
       request: { body: z.object({ key: promptKey, systemPrompt: text(200_000), description: text(500).optional(), setAsActive: z.boolean().default(true) }) },
-      responses: { 200: { description: 'The new version' } },
+      responses: { 200: { description: 'The new version', schema: compatVersionCreatedView }, 404: { description: 'No such prompt (prompt_not_found)' } },
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const version = versionFrom({ template: body.systemPrompt, commitMessage: body.description ?? null, labels: body.setAsActive ? ['production'] : [] });
@@ -132,7 +144,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       rateLimit: LIMITS.fetch,
       summary: 'Every prompt of the project with its deployed version',
       tags,
-      responses: { 200: { description: 'All prompts' } },
+      responses: { 200: { description: 'All prompts', schema: compatSyncView } },
       handler: async (_input, { res, services }) => {
         const { projectId } = apiKeyOf(res);
         const deployed = new Map((await services.provider.prompts.snapshot(projectId)).filter((entry) => entry.labels.includes('production')).map((entry) => [entry.prompt.key, entry]));
@@ -157,7 +169,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       rateLimit: LIMITS.cli,
       summary: "The project's prompts with every version, for `forprompt deploy`",
       tags,
-      responses: { 200: { description: 'The project and its prompts' } },
+      responses: { 200: { description: 'The project and its prompts', schema: compatDeployView }, 404: { description: "The key's project is gone (project_not_found)" } },
       handler: async (_input, { res, services }) => {
         const { projectId, organizationId } = apiKeyOf(res);
         const project = await requireProject(services, organizationId, projectId);
@@ -197,7 +209,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       rateLimit: LIMITS.cli,
       summary: 'Check an API key: the project and organization it belongs to',
       tags,
-      responses: { 200: { description: 'Valid' } },
+      responses: { 200: { description: 'Valid', schema: compatValidateView }, 404: { description: "The key's project is gone (project_not_found)" } },
       handler: async (_input, { res, services }) => {
         const { projectId, organizationId } = apiKeyOf(res);
         const [project, organization] = await Promise.all([requireProject(services, organizationId, projectId), services.provider.orgs.get(organizationId)]);

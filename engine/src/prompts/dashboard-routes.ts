@@ -5,8 +5,11 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { assertSlugConfirmed, displayName, text } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import type { Services } from '../http/services.js';
-import { chatMessage, listQuery, metadataShape, movableLabel, moveLabelsBody, promptConfig, promptKey, savePromptBody } from './schema.js';
+import { chatMessage, listQuery, metadataShape, movableLabel, moveLabelsBody, promptConfig, promptKey, savePromptBody, versionQueryParam } from './schema.js';
 import { assertBodyFits, resolveOrThrow, savePrompt, versionFrom } from './service.js';
+import { diffVersions, versionDiffView } from './diff.js';
+import { mayMoveProtected } from './promotion-routes.js';
+import { toPromotionView } from './promotion-views.js';
 
 const tags = ['prompts'];
 const base = '/api/dashboard/orgs/:orgId/projects/:projectId/prompts';
@@ -67,8 +70,8 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
         if (await services.provider.prompts.get(projectId, body.key)) {
           throw new ConflictError(`A prompt with the key "${body.key}" already exists in this project`, 'prompt_key_taken');
         }
-        const saved = await savePrompt(services, actingUser(req, res), projectId, body);
-        return new Reply(201, saved.prompt);
+        const saved = await savePrompt(services, actingUser(req, res), projectId, body, mayMoveProtected(res));
+        return new Reply(201, { ...saved.prompt, promotionRequests: saved.promotionRequests.map(toPromotionView) });
       },
     }),
     defineRoute({
@@ -132,9 +135,10 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
         const projectId = await projectIn(services, params.orgId, params.projectId);
         const prompt = await services.provider.prompts.get(projectId, params.key);
         if (!prompt) throw new NotFoundError(`Prompt "${params.key}"`, 'prompt_not_found');
-        const version = versionFrom(body);
+        const version = { ...versionFrom(body), mayMoveProtected: mayMoveProtected(res) };
         assertBodyFits(prompt.kind, version);
-        return new Reply(201, await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, version));
+        const saved = await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, version);
+        return new Reply(201, { ...saved, promotionRequests: saved.promotionRequests.map(toPromotionView) });
       },
     }),
     defineRoute({
@@ -145,7 +149,7 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
       permission: 'prompt.read',
       summary: 'One version',
       tags,
-      request: { params: promptParams.extend({ version: z.coerce.number().int().min(1) }) },
+      request: { params: promptParams.extend({ version: versionQueryParam }) },
       responses: { 200: { description: 'The version' } },
       handler: async ({ params }, { services }) =>
         resolveOrThrow(services, await projectIn(services, params.orgId, params.projectId), params.key, { version: params.version }),
@@ -158,12 +162,37 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
       permission: 'prompt.write',
       summary: 'Deploy or roll back: point labels at versions',
       tags,
-      request: { params: promptParams, body: moveLabelsBody },
-      responses: { 200: { description: 'The prompt with its labels' } },
+      request: { params: promptParams, body: moveLabelsBody.extend({ comment: text(500).nullable().optional() }) },
+      responses: {
+        200: { description: 'The prompt with its labels' },
+        202: { description: 'Moves of protected labels became promotion requests for an admin (other moves were made)' },
+      },
       handler: async ({ params, body }, { req, res, services }) => {
         const projectId = await projectIn(services, params.orgId, params.projectId);
         const moves = Object.entries(body.labels).map(([label, version]) => ({ label, version }));
-        return services.provider.prompts.moveLabels(actingUser(req, res), projectId, params.key, moves);
+        const outcome = await services.provider.prompts.moveLabels(actingUser(req, res), projectId, params.key, moves, { mayMoveProtected: mayMoveProtected(res), comment: body.comment });
+        const result = { ...outcome.prompt, promotionRequests: outcome.promotionRequests.map(toPromotionView) };
+        return outcome.promotionRequests.length > 0 ? new Reply(202, result) : result;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/:key/diff`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.read',
+      summary: 'Diff of two versions: text by line, chat message by message, config as JSON',
+      tags,
+      request: {
+        params: promptParams,
+        query: z.object({ from: z.coerce.number().int().min(1).max(1_000_000_000).optional(), to: z.coerce.number().int().min(1).max(1_000_000_000).optional() }),
+      },
+      responses: { 200: { description: 'The diff (by default the newest version against the one before it)', schema: versionDiffView } },
+      handler: async ({ params, query }, { services }) => {
+        const projectId = await projectIn(services, params.orgId, params.projectId);
+        const to = await resolveOrThrow(services, projectId, params.key, query.to ? { version: query.to } : { label: 'latest' });
+        const from = await resolveOrThrow(services, projectId, params.key, { version: query.from ?? Math.max(1, to.version.version - 1) });
+        return diffVersions(to.prompt.kind, from.version, to.version);
       },
     }),
   ];

@@ -48,6 +48,8 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     if (!check.ok) return false;
     const resolved = await services.promptCache.resolve(check.key.projectId, decodeURIComponent(match[1]!), selector);
     if (!resolved) return false;
+    // Over the limit: the full route counts it too and answers 429.
+    if (services.apiRateLimiter.take(check.key.id, 'read')?.allowed === false) return false;
 
     const { body, etag } = serialize(resolved);
     const requestId = requestIdFrom(req.headers['x-request-id']);

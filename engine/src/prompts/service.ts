@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import type { WriteContext } from '../data/provider.js';
-import type { ChatMessage, PromptSummary, ResolvedPrompt, VersionInput } from '../data/prompts.js';
+import type { ChatMessage, PromotionRequest, PromptSummary, ResolvedPrompt, VersionInput } from '../data/prompts.js';
 import { metadataFields } from '../data/prompts.js';
 import type { resolvedPromptView, savePromptBody } from './schema.js';
 
@@ -21,11 +21,14 @@ function parseAt(path: string, source: string): ParsedTemplate {
 }
 
 /** The version to store: its body, and the variables its placeholders name. */
-export function versionFrom(body: { template?: string; messages?: ChatMessage[]; config?: Record<string, unknown>; commitMessage?: string | null; labels?: string[] }): VersionInput {
+export function versionFrom(
+  body: { template?: string | null; messages?: ChatMessage[] | null; config?: Record<string, unknown>; commitMessage?: string | null; labels?: string[] },
+  at = 'body',
+): VersionInput {
   const variables = new Set<string>();
-  if (body.template !== undefined) for (const name of parseAt('body.template', body.template).variables) variables.add(name);
+  if (body.template !== undefined && body.template !== null) for (const name of parseAt(`${at}.template`, body.template).variables) variables.add(name);
   body.messages?.forEach((message, index) => {
-    for (const name of parseAt(`body.messages.${index}.content`, message.content).variables) variables.add(name);
+    for (const name of parseAt(`${at}.messages.${index}.content`, message.content).variables) variables.add(name);
   });
   return { template: body.template ?? null, messages: body.messages ?? null, config: body.config ?? {}, commitMessage: body.commitMessage ?? null, variables: [...variables], labels: body.labels };
 }
@@ -62,10 +65,16 @@ export function etagOf(body: unknown): string {
  * Saves through the public API: the first call with a key creates the prompt (with version 1 when a
  * template or messages come with it); later calls add a version. Metadata fields update the prompt.
  */
-export async function savePrompt(services: Services, ctx: WriteContext, projectId: string, body: z.infer<typeof savePromptBody>): Promise<{ created: boolean; resolved: ResolvedPrompt | null; prompt: PromptSummary }> {
+export async function savePrompt(
+  services: Services,
+  ctx: WriteContext,
+  projectId: string,
+  body: z.infer<typeof savePromptBody>,
+  mayMoveProtected = false,
+): Promise<{ created: boolean; resolved: ResolvedPrompt | null; prompt: PromptSummary; promotionRequests: PromotionRequest[] }> {
   const { prompts } = services.provider;
   const hasBody = body.template !== undefined || body.messages !== undefined;
-  const version = hasBody ? versionFrom(body) : null;
+  const version = hasBody ? { ...versionFrom(body), mayMoveProtected } : null;
   const metadata = Object.fromEntries(metadataFields.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]));
   let existing = await prompts.get(projectId, body.key);
   if (!existing) {
@@ -73,7 +82,8 @@ export async function savePrompt(services: Services, ctx: WriteContext, projectI
     try {
       const prompt = await prompts.create(ctx, projectId, { key: body.key, name: body.name ?? body.key, description: body.description ?? null, kind: type, tags: body.tags, ...metadata }, version ?? undefined);
       const resolved = version ? await prompts.resolve(projectId, body.key, { version: 1 }) : null;
-      return { created: true, resolved, prompt };
+      const { promotionRequests, ...summary } = prompt;
+      return { created: true, resolved, prompt: summary, promotionRequests };
     } catch (error) {
       // Another request created it first: this save becomes its next version.
       if (!(error instanceof AppError && error.code === 'prompt_key_taken')) throw error;
@@ -87,9 +97,9 @@ export async function savePrompt(services: Services, ctx: WriteContext, projectI
   if (version) assertBodyFits(existing.kind, version);
   const patch = { ...metadata, ...(body.name !== undefined && { name: body.name }), ...(body.description !== undefined && { description: body.description }), ...(body.tags && { tags: body.tags }) };
   let prompt = Object.keys(patch).length > 0 ? await prompts.update(ctx, projectId, body.key, patch) : existing;
-  const resolved = version ? await prompts.createVersion(ctx, projectId, body.key, version) : null;
-  if (resolved) prompt = resolved.prompt;
-  return { created: false, resolved, prompt };
+  const saved = version ? await prompts.createVersion(ctx, projectId, body.key, version) : null;
+  if (saved) prompt = saved.prompt;
+  return { created: false, resolved: saved, prompt, promotionRequests: saved?.promotionRequests ?? [] };
 }
 
 /** A text prompt's versions carry a template, a chat prompt's carry messages. */

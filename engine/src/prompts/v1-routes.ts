@@ -6,7 +6,8 @@ import { requestContext } from '../auth/session-cookie.js';
 import { AppError, ConflictError } from '../errors.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import type { Services } from '../http/services.js';
-import { listQuery, moveLabelsBody, promptKey, promptSummaryView, resolveQuery, resolvedPromptView, savePromptBody } from './schema.js';
+import { promotionRequestView, toPromotionView } from './promotion-views.js';
+import { listQuery, moveLabelsBody, promptKey, promptPageView, promptSummaryView, resolveQuery, resolvedPromptView, savedPromptView, savePromptBody, snapshotView } from './schema.js';
 import { etagOf, resolveOrThrow, savePrompt, toResolvedView, toSummaryView } from './service.js';
 
 const tags = ['prompts (public API)'];
@@ -54,7 +55,11 @@ export function promptV1Routes(): AnyRouteDefinition[] {
       summary: 'A prompt as your application runs it: by label (default production) or version; ETag / If-None-Match',
       tags,
       request: { params: keyParams, query: resolveQuery },
-      responses: { 200: { description: 'The resolved version', schema: resolvedPromptView }, 304: { description: 'Not modified' } },
+      responses: {
+        200: { description: 'The resolved version', schema: resolvedPromptView },
+        304: { description: 'Not modified: the If-None-Match ETag is current' },
+        404: { description: 'No such prompt (prompt_not_found), version (version_not_found) or labelled version (label_not_found)' },
+      },
       handler: async ({ params, query }, { req, res, services }) => {
         const { projectId } = apiKeyOf(res);
         const selector = query.version !== undefined ? { version: query.version } : { label: query.label ?? 'production' };
@@ -69,7 +74,7 @@ export function promptV1Routes(): AnyRouteDefinition[] {
       summary: "The project's prompts by key, a page at a time; filter by tag or label",
       tags,
       request: { query: listQuery },
-      responses: { 200: { description: 'A page', schema: z.object({ prompts: z.array(promptSummaryView), nextCursor: z.string().nullable() }) } },
+      responses: { 200: { description: 'A page, in key order', schema: promptPageView } },
       handler: async ({ query }, { res, services }) => {
         const { projectId } = apiKeyOf(res);
         const page = await services.provider.prompts.list(projectId, { limit: query.limit + 1, after: query.cursor, tag: query.tag, label: query.label });
@@ -86,8 +91,9 @@ export function promptV1Routes(): AnyRouteDefinition[] {
       tags,
       request: { body: savePromptBody },
       responses: {
-        201: { description: 'Created (a new prompt, or a new version)', schema: z.object({ created: z.boolean(), prompt: promptSummaryView, version: resolvedPromptView.nullable() }) },
-        200: { description: 'Metadata updated, no new version' },
+        201: { description: 'Created (a new prompt, or a new version)', schema: savedPromptView },
+        200: { description: 'Metadata updated, no new version', schema: savedPromptView },
+        409: { description: 'The Idempotency-Key was used for another request, or its first request is still running' },
       },
       bodyLimitBytes: 2 * 1024 * 1024,
       handler: async ({ body }, { req, res, services }) => {
@@ -95,7 +101,7 @@ export function promptV1Routes(): AnyRouteDefinition[] {
         return idempotent(services, req, `prompts:${projectId}`, body, async () => {
           const saved = await savePrompt(services, requestContext(req, { type: 'api_key', apiKeyId }), projectId, body);
           const status = saved.created || saved.resolved ? 201 : 200;
-          return new Reply(status, { created: saved.created, prompt: toSummaryView(saved.prompt), version: saved.resolved ? toResolvedView(saved.resolved) : null });
+          return new Reply(status, { created: saved.created, prompt: toSummaryView(saved.prompt), version: saved.resolved ? toResolvedView(saved.resolved) : null, promotionRequests: saved.promotionRequests.map(toPromotionView) });
         });
       },
     }),
@@ -107,11 +113,19 @@ export function promptV1Routes(): AnyRouteDefinition[] {
       summary: 'Point labels at versions (e.g. {"labels": {"production": 3}}); moving production deploys',
       tags,
       request: { params: keyParams, body: moveLabelsBody },
-      responses: { 200: { description: 'The prompt with its labels', schema: promptSummaryView } },
+      responses: {
+        200: { description: 'The prompt with its labels', schema: promptSummaryView.extend({ promotionRequests: z.array(promotionRequestView) }) },
+        202: { description: 'Some moves were of protected labels: they await an admin as promotion requests (the other moves were made)', schema: promptSummaryView.extend({ promotionRequests: z.array(promotionRequestView) }) },
+        404: { description: 'No such prompt (prompt_not_found)' },
+        409: { description: 'A label names a version the prompt does not have (version_not_found)' },
+      },
       handler: async ({ params, body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const moves = Object.entries(body.labels).map(([label, version]) => ({ label, version }));
-        return toSummaryView(await services.provider.prompts.moveLabels(requestContext(req, { type: 'api_key', apiKeyId }), projectId, params.key, moves));
+        // An API key never moves a protected label: those moves become promotion requests (202).
+        const outcome = await services.provider.prompts.moveLabels(requestContext(req, { type: 'api_key', apiKeyId }), projectId, params.key, moves);
+        const body_ = { ...toSummaryView(outcome.prompt), promotionRequests: outcome.promotionRequests.map(toPromotionView) };
+        return outcome.promotionRequests.length > 0 ? new Reply(202, body_) : body_;
       },
     }),
     defineRoute({
@@ -121,7 +135,7 @@ export function promptV1Routes(): AnyRouteDefinition[] {
       auth: 'apiKey',
       summary: "Every labelled version of the project in one document (for SDK caches and offline snapshots); ETag",
       tags,
-      responses: { 200: { description: 'The snapshot', schema: z.object({ projectId: z.uuid(), prompts: z.array(resolvedPromptView) }) }, 304: { description: 'Not modified' } },
+      responses: { 200: { description: 'The snapshot', schema: snapshotView }, 304: { description: 'Not modified: the If-None-Match ETag is current' } },
       handler: async (_input, { req, res, services }) => {
         const { projectId } = apiKeyOf(res);
         const prompts = (await services.provider.prompts.snapshot(projectId)).map(toResolvedView);

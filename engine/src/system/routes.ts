@@ -9,6 +9,12 @@ const readyResponse = z.object({
   database: z.literal('up'),
   migrations: z.literal('applied'),
 });
+/** The generated document; its parts are OpenAPI's own, not restated here. */
+const openApiResponse = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
 export const publicConfigResponse = z.object({
   version: z.string(),
   authProvider: z.enum(['local', 'clerk']),
@@ -40,7 +46,7 @@ export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDef
       tags: ['system'],
       responses: {
         200: { description: 'Ready to serve', schema: readyResponse },
-        503: { description: 'Not ready; the error message says why' },
+        503: { description: 'Not ready: the database is unreachable (database_unreachable) or migrations are pending (migrations_pending)' },
       },
       handler: async (_input, { services }) => {
         const health = await services.provider.health();
@@ -76,7 +82,7 @@ export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDef
       auth: 'public',
       summary: 'This API as an OpenAPI 3.1 document',
       tags: ['system'],
-      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      responses: { 200: { description: 'OpenAPI 3.1 document', schema: openApiResponse } },
       handler: async (_input, { services }) => {
         openApiDocument ??= buildOpenApiDocument(allRoutes(), services.version);
         return openApiDocument;

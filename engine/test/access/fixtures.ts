@@ -39,6 +39,9 @@ export interface Target {
   token: string;
   /** A session that `:sessionId` may end (in fixtures: the owner's). */
   sessionId: string;
+  /** A protected label of the project (`gated`), and a pending promotion request for it. */
+  label: string;
+  requestId: string;
 }
 
 export interface OrgFixture extends Target {
@@ -119,6 +122,9 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'DELETE /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key': { confirmSlug: target.key },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/versions': { template: 'Another {{thing}}' },
     'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/labels': { labels: { production: 1 } },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/protected-labels': { label: 'production' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompt-bundle': { bundle: { format: 'forprompt.prompts', formatVersion: 1, exportedAt: new Date().toISOString(), prompts: [] } },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/duplicate': { key: `copy-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` },
   };
   return samples[routeId(route)] ?? {};
 }
@@ -162,6 +168,14 @@ export async function startWorld(): Promise<World> {
     return { invitationId: response.body.invitation.id, token: linkToken(response.body.url, '/invite/') };
   };
 
+  /** Protects the label `gated` and has the API key ask to move it: a pending promotion request. */
+  const gatedRequest = async (owner: SignedInUser, orgId: string, projectId: string, promptKey: string, apiKeySecret: string) => {
+    expectStatus(await api.post(`/api/dashboard/orgs/${orgId}/projects/${projectId}/protected-labels`, { label: 'gated' }, { session: owner }), 200);
+    const asked = await api.patch<{ promotionRequests: Array<{ id: string }> }>(`/api/v1/prompts/${promptKey}/labels`, { labels: { gated: 1 } }, { headers: { 'x-api-key': apiKeySecret } });
+    expectStatus(asked, 202);
+    return { label: 'gated', requestId: asked.body.promotionRequests[0]!.id };
+  };
+
   /** Project (created unless given), API key, provider key and pending invitation of an organization. */
   const populate = async (owner: SignedInUser, orgId: string, label: string, existingProject?: { id: string; slug: string }) => {
     let project = existingProject;
@@ -182,7 +196,8 @@ export async function startWorld(): Promise<World> {
     const promptKey = `prompt-${label.toLowerCase()}`;
     const prompt = await api.post('/api/v1/prompts', { key: promptKey, template: `Hello from ${label}`, labels: ['production'] }, { headers: { 'x-api-key': key.body.secret } });
     expectStatus(prompt, 201);
-    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, ...pending };
+    const gate = await gatedRequest(owner, orgId, project.id, promptKey, key.body.secret);
+    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, ...pending, ...gate };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -255,6 +270,8 @@ export async function startWorld(): Promise<World> {
     const invitation = await provider.invitations.create(ctx, organization.id, { email: `${unique('invitee')}@example.test`, role: 'viewer', tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 86_400_000) });
     const member = await createUser(`${unique('member')}@example.test`, { organizationId: organization.id, role: 'member' });
     const prompt = await provider.prompts.create(ctx, project.id, { key: unique('prompt'), name: 'Sandbox prompt' }, { template: 'Sandbox', variables: [], labels: ['production'] });
+    await provider.promotions.protect(ctx, project.id, 'gated');
+    const asked = await provider.prompts.moveLabels({ actor: { type: 'api_key', apiKeyId: apiKey.id } }, project.id, prompt.key, [{ label: 'gated', version: 1 }]);
     return {
       orgId: organization.id,
       orgSlug: organization.slug,
@@ -267,6 +284,8 @@ export async function startWorld(): Promise<World> {
       token,
       sessionId: ownerA.sessionId,
       key: prompt.key,
+      label: 'gated',
+      requestId: asked.promotionRequests[0]!.id,
     };
   };
 

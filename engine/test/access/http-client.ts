@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { FieldIssue } from '../../src/errors.js';
+import { throwContractViolations } from '../helpers/response-check.js';
 
 /** A signed-in browser: its session cookie and the CSRF token the dashboard sends back. */
 export interface Credentials {
@@ -37,7 +38,10 @@ export interface ErrorBody {
   details?: { issues?: FieldIssue[] } & Record<string, unknown>;
 }
 
-/** Plain node:http rather than fetch, so that a request can choose its client address. */
+/**
+ * Plain node:http rather than fetch, so that a request can choose its client address. A response that
+ * does not keep to the OpenAPI document rejects the call.
+ */
 export class Api {
   private readonly agent = new http.Agent({ keepAlive: true });
 
@@ -66,6 +70,13 @@ export class Api {
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
           response.on('end', () => {
+            // The server checked this response against its OpenAPI document as it sent it (serveApp): a mismatch fails here.
+            try {
+              throwContractViolations();
+            } catch (error) {
+              reject(error);
+              return;
+            }
             const text = Buffer.concat(chunks).toString('utf8');
             const isJson = /json/.test(response.headers['content-type'] ?? '') && text.length > 0;
             resolve({ status: response.statusCode ?? 0, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T, text });

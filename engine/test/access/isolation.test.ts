@@ -53,6 +53,7 @@ const nowhere = (): Target => ({
   userId: randomUUID(),
   invitationId: randomUUID(),
   sessionId: randomUUID(),
+  requestId: randomUUID(),
 });
 
 describe("the owner of organization A on organization B's ids", () => {

@@ -179,7 +179,8 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         await provider.prompts.createVersion(ctx, project.id, 'deploy', text('two'));
         await provider.prompts.createVersion(ctx, project.id, 'deploy', text('three', ['staging']));
         const moved = await provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 3 }]);
-        expect(moved.labels).toEqual({ production: 3, staging: 3, latest: 3 });
+        expect(moved.promotionRequests).toEqual([]);
+        expect(moved.prompt.labels).toEqual({ production: 3, staging: 3, latest: 3 });
         await provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 1 }]);
         await expect(provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'production', version: 9 }])).rejects.toMatchObject({ code: 'version_not_found', httpStatus: 409 });
         await expect(provider.prompts.moveLabels(ctx, project.id, 'deploy', [{ label: 'latest', version: 1 }])).rejects.toMatchObject({ code: 'label_reserved' });
@@ -204,6 +205,67 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
           ['b', 1, ['latest']],
           ['c', 1, ['latest']],
         ]);
+      });
+
+      it('turns moves of a protected label into promotion requests an admin approves or rejects', async () => {
+        const { ctx, organization, project } = await projectOf();
+        await provider.prompts.create(ctx, project.id, { key: 'guarded', name: 'Guarded' }, text('one', ['production']));
+        await provider.prompts.createVersion(ctx, project.id, 'guarded', text('two'));
+        await provider.prompts.createVersion(ctx, project.id, 'guarded', text('three'));
+        expect((await provider.promotions.protect(ctx, project.id, 'production')).map((entry) => entry.label)).toEqual(['production']);
+        expect((await provider.promotions.protect(ctx, project.id, 'production')).length).toBe(1);
+        await expect(provider.promotions.protect(ctx, project.id, 'latest')).rejects.toMatchObject({ code: 'label_reserved' });
+
+        // A member's move (no policy): production stays, a request waits; staging is not protected and moves.
+        const asked = await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 2 }, { label: 'staging', version: 2 }], { comment: 'ready' });
+        expect(asked.prompt.labels).toMatchObject({ production: 1, staging: 2 });
+        expect(asked.promotionRequests).toMatchObject([{ label: 'production', fromVersion: 1, toVersion: 2, currentVersion: 1, status: 'pending', comment: 'ready', promptKey: 'guarded' }]);
+        // A newer request supersedes the pending one; a request for where the label already is, is none.
+        const again = await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 3 }]);
+        expect((await provider.promotions.get(project.id, asked.promotionRequests[0]!.id))?.status).toBe('superseded');
+        expect((await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 1 }])).promotionRequests).toEqual([]);
+        await expect(provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 9 }])).rejects.toMatchObject({ code: 'version_not_found' });
+        // A save that asks for production also waits.
+        const saved = await provider.prompts.createVersion(ctx, project.id, 'guarded', text('four', ['production']));
+        expect(saved.labels).not.toContain('production');
+        expect(saved.promotionRequests.map((request) => request.toVersion)).toEqual([4]);
+        expect((await provider.promotions.get(project.id, again.promotionRequests[0]!.id))?.status).toBe('superseded');
+        expect((await provider.promotions.list(project.id, { status: 'pending', limit: 10 })).map((request) => request.toVersion)).toEqual([4]);
+
+        const approved = await provider.promotions.decide(ctx, project.id, saved.promotionRequests[0]!.id, 'approve', 'looks good');
+        expect(approved).toMatchObject({ status: 'approved', decisionNote: 'looks good', currentVersion: 4, decidedBy: { userId: (ctx.actor as { userId: string }).userId } });
+        expect(approved.decidedBy?.name).toBe('Ada');
+        expect(approved.requestedBy.name).toBe('Ada');
+        expect((await provider.prompts.get(project.id, 'guarded'))?.labels.production).toBe(4);
+        await expect(provider.promotions.decide(ctx, project.id, approved.id, 'reject')).rejects.toMatchObject({ code: 'promotion_not_pending', httpStatus: 409 });
+
+        const rejected = await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 2 }]);
+        // Someone without a name on record is named by their email.
+        const nameless = await provider.users.create(system, { email: uniqueEmail() });
+        const rejection = await provider.promotions.decide({ actor: { type: 'user', userId: nameless.id } }, project.id, rejected.promotionRequests[0]!.id, 'reject');
+        expect(rejection).toMatchObject({ status: 'rejected', decidedBy: { name: nameless.email } });
+        expect((await provider.prompts.get(project.id, 'guarded'))?.labels.production).toBe(4);
+
+        // An admin's policy moves it at once; unprotecting lets anyone move it.
+        expect((await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 3 }], { mayMoveProtected: true })).prompt.labels.production).toBe(3);
+        await provider.promotions.unprotect(ctx, project.id, 'production');
+        expect((await provider.prompts.moveLabels(ctx, project.id, 'guarded', [{ label: 'production', version: 2 }])).prompt.labels.production).toBe(2);
+
+        const history = await provider.prompts.labelHistory(project.id, 'guarded');
+        expect(history.filter((event) => event.label === 'production').map((event) => event.toVersion)).toEqual([2, 3, 4, 1]);
+        const types = (await provider.outbox.listPending(10_000)).filter((event) => event.organizationId === organization.id).map((event) => event.type);
+        expect(types.filter((type) => type.startsWith('prompt.promotion.'))).toEqual([
+          'prompt.promotion.requested',
+          'prompt.promotion.requested',
+          'prompt.promotion.requested',
+          'prompt.promotion.approved',
+          'prompt.promotion.requested',
+          'prompt.promotion.rejected',
+        ]);
+        // Another project's ids are not found.
+        const other = await projectOf();
+        expect(await provider.promotions.get(other.project.id, approved.id)).toBeNull();
+        await expect(provider.promotions.decide(other.ctx, other.project.id, approved.id, 'approve')).rejects.toMatchObject({ code: 'promotion_request_not_found' });
       });
 
       it("keeps each project's prompts to itself", async () => {

@@ -5,6 +5,12 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { DataProvider } from '../../src/data/provider.js';
 import { createApp, type AppOptions } from '../../src/http/app.js';
 import { createServices, type ServiceInputs, type Services } from '../../src/http/services.js';
+import { buildOpenApiDocument } from '../../src/http/openapi.js';
+import { toOpenApiPath, type AnyRouteDefinition } from '../../src/http/registry.js';
+import { featureRoutes } from '../../src/http/routes.js';
+import { systemRoutes } from '../../src/system/routes.js';
+import { isPublicPath, ResponseContract, type OpenApiDocument } from './openapi-contract.js';
+import { checkingResponses } from './response-check.js';
 
 export const testEncryptionKey = Buffer.alloc(32, 7);
 
@@ -18,11 +24,24 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ FORPROMPT_HOME: '/tmp/forprompt-test-home', LOG_LEVEL: 'silent', ...overrides });
 }
 
-/** The engine's app on a real HTTP port, for tests that speak HTTP to it. */
+/**
+ * The contract of an app serving `routes`: their document, with the engine's own public routes held
+ * to the public rules (routes a test declares to probe the machinery are not).
+ */
+function contractForRoutes(routes: AnyRouteDefinition[]): ResponseContract {
+  const own = new Set([...systemRoutes(() => []), ...featureRoutes()].map((route) => `${route.method} ${toOpenApiPath(route.path)}`));
+  const document = buildOpenApiDocument(routes, '0.0.0-test') as unknown as OpenApiDocument;
+  return new ResponseContract(document, (method, path) => isPublicPath(path) && own.has(`${method} ${path}`));
+}
+
+/**
+ * The engine's app on a real HTTP port, for tests that speak HTTP to it. Every response is checked
+ * against the app's OpenAPI document (see response-check.ts).
+ */
 export async function serveApp(provider: DataProvider, options: AppOptions & { config?: Config; identify?: ServiceInputs['identify'] } = {}) {
   const config = options.config ?? testConfig();
   const { handler, routes } = createApp(testServices(provider, config, options.identify), options);
-  const server = http.createServer(handler);
+  const server = http.createServer(checkingResponses(handler, contractForRoutes(routes)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

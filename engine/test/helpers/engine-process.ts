@@ -21,6 +21,8 @@ const stopTimeoutMs = 10_000;
 const maxOutputChars = 200_000;
 
 import { findFreePort } from '../../src/data/embedded/ports.js';
+import { isPublicPath, ResponseContract, type OpenApiDocument } from './openapi-contract.js';
+import { checkFetchedResponses } from './response-check.js';
 
 export { findFreePort };
 
@@ -35,6 +37,12 @@ async function isReady(url: string): Promise<boolean> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** From here on, what `fetch` reads from the engine is checked against the document it serves. */
+async function checkResponses(url: string): Promise<{ forget: () => void }> {
+  const document = (await (await fetch(`${url}/api/openapi.json`)).json()) as OpenApiDocument;
+  return checkFetchedResponses(url, new ResponseContract(document, (_method, path) => isPublicPath(path)));
+}
 
 /**
  * Starts the built engine (engine/dist/main.js) as a child process on a free port and waits until
@@ -84,7 +92,10 @@ export async function startEngine(options: { env: Record<string, string>; port?:
     if (exitDescription !== null) {
       throw new Error(`engine exited before it was ready (${exitDescription}). Output:\n${collected}`);
     }
-    if (await isReady(url)) return { url, stop, output };
+    if (await isReady(url)) {
+      const check = await checkResponses(url);
+      return { url, stop: () => stop().finally(check.forget), output };
+    }
     await Promise.race([sleep(200), exited]);
   }
 

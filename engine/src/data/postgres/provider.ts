@@ -19,6 +19,7 @@ import { outboxStore } from './stores/outbox.js';
 import { passwordResetStore } from './stores/password-resets.js';
 import { projectStore } from './stores/projects.js';
 import { promptStore } from './stores/prompts.js';
+import { promotionStore } from './stores/promotions.js';
 import { providerKeyStore } from './stores/provider-keys.js';
 import { sessionStore } from './stores/sessions.js';
 import { setupStore } from './stores/setup.js';
@@ -59,6 +60,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     invitations: invitationStore(db),
     projects: projectStore(db),
     prompts: promptStore(db),
+    promotions: promotionStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     audit: auditStore(db),

@@ -26,6 +26,7 @@ export async function installJobQueueSchema(client: pg.PoolClient): Promise<void
 export class PgBossJobQueue implements JobQueue {
   private boss: Promise<PgBoss> | null = null;
   private readonly queues = new Set<string>();
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly connectionString: string,
@@ -66,7 +67,20 @@ export class PgBossJobQueue implements JobQueue {
   private async queue(name: string): Promise<PgBoss> {
     const boss = await this.start();
     if (!this.queues.has(name)) {
-      await boss.createQueue(name);
+      // pg-boss creates a queue with DDL: two at once (here, or on another replica) can deadlock, so
+      // this process creates one at a time and retries a deadlock victim.
+      const create = this.creating.then(async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await boss.createQueue(name);
+          } catch (error) {
+            if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+          }
+        }
+      });
+      this.creating = create.catch(() => undefined);
+      await create;
       this.queues.add(name);
     }
     return boss;

@@ -19,6 +19,9 @@ export type ProviderService = (typeof providerService.enumValues)[number];
 export const promptKind = pgEnum('prompt_kind', ['text', 'chat']);
 export type PromptKind = (typeof promptKind.enumValues)[number];
 
+export const promotionStatus = pgEnum('promotion_status', ['pending', 'approved', 'rejected', 'cancelled', 'superseded']);
+export type PromotionStatus = (typeof promotionStatus.enumValues)[number];
+
 export const traceStatus = pgEnum('trace_status', ['active', 'completed', 'error']);
 export type TraceStatus = (typeof traceStatus.enumValues)[number];
 

@@ -6,9 +6,10 @@ import {
   jsonObject,
   jsonStringList,
   textArray,
+  timestamptz,
   updatedAt,
 } from './columns.js';
-import { promptKind } from './enums.js';
+import { promotionStatus, promptKind } from './enums.js';
 import { users } from './identity.js';
 import { projects } from './projects.js';
 
@@ -140,6 +141,39 @@ export const projectProtectedLabels = pgTable(
 );
 export type ProjectProtectedLabel = typeof projectProtectedLabels.$inferSelect;
 export type NewProjectProtectedLabel = typeof projectProtectedLabels.$inferInsert;
+
+// A move of a protected label asked for by someone who may not make it (a member, an API key); an
+// admin approves (the label moves then) or rejects it. A newer request for the same label of the same
+// prompt supersedes a pending one, so at most one is pending per prompt and label.
+export const promotionRequests = pgTable(
+  'promotion_requests',
+  {
+    id: id(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    // What the label pointed at when the request was made (null: it pointed nowhere).
+    fromVersion: integer('from_version'),
+    toVersion: integer('to_version').notNull(),
+    status: promotionStatus('status').notNull().default('pending'),
+    comment: text('comment'),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    requestedByApiKeyId: uuid('requested_by_api_key_id'),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamptz('decided_at'),
+    decisionNote: text('decision_note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('promotion_requests_one_pending_key').on(t.promptId, t.label).where(sql`${t.status} = 'pending'`),
+    index('promotion_requests_project_status_idx').on(t.projectId, t.status, t.createdAt),
+  ],
+);
+export type PromotionRequestRow = typeof promotionRequests.$inferSelect;
 
 // One playground run of a version against a model.
 export const promptTestResults = pgTable(

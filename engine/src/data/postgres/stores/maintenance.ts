@@ -1,10 +1,12 @@
-import { lt, sql } from 'drizzle-orm';
-import { clerkWebhookEvents, idempotencyKeys, passwordResets, rateLimitBuckets, sessions } from '../schema/index.js';
+import { and, isNotNull, lt, sql } from 'drizzle-orm';
+import { clerkWebhookEvents, idempotencyKeys, outboxEvents, passwordResets, rateLimitBuckets, sessions } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { MaintenanceStore } from '../../provider.js';
 
 /** Replays older than this are refused by svix's timestamp check anyway, so their ids need not be kept. */
 const WEBHOOK_ID_RETENTION = sql`now() - interval '30 days'`;
+/** Delivered events are kept a week (to look into a delivery); undelivered ones until delivered. */
+const DELIVERED_EVENT_RETENTION = sql`now() - interval '7 days'`;
 
 export function maintenanceStore(db: Database): MaintenanceStore {
   return {
@@ -17,6 +19,9 @@ export function maintenanceStore(db: Database): MaintenanceStore {
         idempotencyKeys: await count(db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ id: idempotencyKeys.id })),
         // Used links stay until they would have expired, so a second use still reads "already used".
         passwordResets: await count(db.delete(passwordResets).where(lt(passwordResets.expiresAt, now)).returning({ id: passwordResets.id })),
+        outboxEvents: await count(
+          db.delete(outboxEvents).where(and(isNotNull(outboxEvents.processedAt), lt(outboxEvents.processedAt, DELIVERED_EVENT_RETENTION))).returning({ id: outboxEvents.id }),
+        ),
         clerkWebhookEvents: await count(db.delete(clerkWebhookEvents).where(lt(clerkWebhookEvents.receivedAt, WEBHOOK_ID_RETENTION)).returning({ id: clerkWebhookEvents.svixId })),
       };
     },

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { promptLabels, prompts, promptVersions } from '../schema/index.js';
 import type { Database, Transaction } from '../database.js';
-import { metadataFields, type PromptSummary, type PromptVersionView } from '../../prompts.js';
+import { completenessOf, metadataFields, type PromptSummary, type PromptVersionView } from '../../prompts.js';
 
 export type PromptRow = typeof prompts.$inferSelect;
 export type VersionRow = typeof promptVersions.$inferSelect;
@@ -54,6 +54,8 @@ export async function summarize(db: Reader, rows: PromptRow[]): Promise<PromptSu
       ...(Object.fromEntries(metadataFields.map((field) => [field, row[field]])) as Pick<PromptSummary, (typeof metadataFields)[number]>),
       labels,
       latestVersion,
+      // Tools are linked by the tools feature; until then no prompt has any.
+      completeness: completenessOf(row),
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };

@@ -2,62 +2,11 @@ import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { promptLabelEvents, promptLabels, prompts, promptVersions } from '../schema/index.js';
 import { command, type EventRecord } from '../write.js';
 import type { Database, Transaction } from '../database.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../errors.js';
+import { ConflictError, NotFoundError } from '../../../errors.js';
 import type { WriteContext } from '../../provider.js';
 import type { PromptStore, ResolvedPrompt, VersionInput } from '../../prompts.js';
 import { findPrompt, summarize, toVersion, versionByNumber, type PromptRow } from './prompt-rows.js';
-
-const actorColumns = (ctx: WriteContext) => ({
-  actorUserId: ctx.actor.type === 'user' ? ctx.actor.userId : null,
-  actorApiKeyId: ctx.actor.type === 'api_key' ? ctx.actor.apiKeyId : null,
-});
-const userOf = (ctx: WriteContext) => (ctx.actor.type === 'user' ? ctx.actor.userId : null);
-
-async function lockPrompt(tx: Transaction, projectId: string, key: string): Promise<PromptRow> {
-  const row = await findPrompt(tx, projectId, key, true);
-  if (!row) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
-  return row;
-}
-
-interface LabelMove {
-  label: string;
-  fromVersion: number | null;
-  toVersion: number;
-}
-
-/** Points labels at versions, recording each move in the deploy history; returns what moved. */
-async function applyLabels(tx: Transaction, ctx: WriteContext, prompt: PromptRow, moves: Array<{ label: string; version: number }>): Promise<LabelMove[]> {
-  const moved: LabelMove[] = [];
-  for (const { label, version } of moves) {
-    if (label === 'latest') throw new ValidationError('"latest" always points at the newest version and cannot be moved', [{ path: 'body.labels', message: 'latest is automatic' }], 'label_reserved');
-    const target = await versionByNumber(tx, prompt.id, version);
-    if (!target) throw new ConflictError(`Prompt "${prompt.key}" has no version ${version}`, 'version_not_found');
-    const [current] = await tx
-      .select({ version: promptVersions.version })
-      .from(promptLabels)
-      .innerJoin(promptVersions, eq(promptVersions.id, promptLabels.versionId))
-      .where(and(eq(promptLabels.promptId, prompt.id), eq(promptLabels.label, label)));
-    if (current?.version === version) continue;
-    await tx
-      .insert(promptLabels)
-      .values({ promptId: prompt.id, label, versionId: target.id, updatedBy: userOf(ctx) })
-      .onConflictDoUpdate({ target: [promptLabels.promptId, promptLabels.label], set: { versionId: target.id, updatedBy: userOf(ctx), updatedAt: new Date() } });
-    await tx.insert(promptLabelEvents).values({ promptId: prompt.id, label, fromVersion: current?.version ?? null, toVersion: version, ...actorColumns(ctx) });
-    moved.push({ label, fromVersion: current?.version ?? null, toVersion: version });
-  }
-  return moved;
-}
-
-/** The events of label moves; moving `production` also activates the version (the original's event). */
-function labelEvents(organizationId: string | null, prompt: PromptRow, moved: LabelMove[]): EventRecord[] {
-  return moved.flatMap((move) => {
-    const base = { organizationId, projectId: prompt.projectId };
-    const payload = { promptId: prompt.id, key: prompt.key, label: move.label, fromVersion: move.fromVersion, version: move.toVersion };
-    const events: EventRecord[] = [{ ...base, type: 'prompt.label.moved', payload }];
-    if (move.label === 'production') events.push({ ...base, type: 'prompt.version.activated', payload });
-    return events;
-  });
-}
+import { lockPrompt, moveUnderPolicy, organizationOf, userOf } from './labels.js';
 
 async function insertVersion(tx: Transaction, ctx: WriteContext, prompt: PromptRow, input: VersionInput): Promise<number> {
   const [{ next } = { next: 1 }] = await tx
@@ -76,11 +25,6 @@ async function insertVersion(tx: Transaction, ctx: WriteContext, prompt: PromptR
   });
   await tx.update(prompts).set({ updatedAt: new Date() }).where(eq(prompts.id, prompt.id));
   return next;
-}
-
-async function organizationOf(tx: Transaction | Database, projectId: string): Promise<string | null> {
-  const result = await tx.execute<{ organization_id: string }>(sql`select organization_id from projects where id = ${projectId}`);
-  return result.rows[0]?.organization_id ?? null;
 }
 
 export function promptStore(db: Database): PromptStore {
@@ -105,15 +49,17 @@ export function promptStore(db: Database): PromptStore {
           .returning();
         if (!row) throw new ConflictError(`A prompt with the key "${input.key}" already exists in this project`, 'prompt_key_taken');
         const events: EventRecord[] = [{ organizationId, projectId, type: 'prompt.created', payload: { promptId: row.id, key: row.key } }];
+        let promotionRequests: Awaited<ReturnType<typeof moveUnderPolicy>>['requested'] = [];
         if (firstVersion) {
           const version = await insertVersion(tx, ctx, row, firstVersion);
           events.push({ organizationId, projectId, type: 'prompt.version.created', payload: { promptId: row.id, key: row.key, version } });
-          const moved = await applyLabels(tx, ctx, row, (firstVersion.labels ?? []).map((label) => ({ label, version })));
-          events.push(...labelEvents(organizationId, row, moved));
+          const labels = await moveUnderPolicy(tx, ctx, organizationId, row, (firstVersion.labels ?? []).map((label) => ({ label, version })), firstVersion);
+          events.push(...labels.events);
+          promotionRequests = labels.requested;
         }
         const [summary] = await summarize(tx, [row]);
         return {
-          result: summary!,
+          result: { ...summary!, promotionRequests },
           audit: { organizationId, projectId, action: 'prompt.created', targetType: 'prompt', targetId: row.id, summary: `prompt "${row.key}" created${firstVersion ? ' with version 1' : ''}` },
           events,
         };
@@ -169,18 +115,19 @@ export function promptStore(db: Database): PromptStore {
         // The row lock serialises saves of one prompt: concurrent saves get distinct, gap-free numbers.
         const prompt = await lockPrompt(tx, projectId, key);
         const version = await insertVersion(tx, ctx, prompt, input);
-        const moved = await applyLabels(tx, ctx, prompt, (input.labels ?? []).map((label) => ({ label, version })));
+        const { moved, requested, events } = await moveUnderPolicy(tx, ctx, organizationId, prompt, (input.labels ?? []).map((label) => ({ label, version })), input);
+        const requestNote = requested.length ? `; requested: ${requested.map((request) => request.label).join(', ')}` : '';
         return {
-          result: (await resolveIn(tx, prompt, { version }))!,
+          result: { ...(await resolveIn(tx, prompt, { version }))!, promotionRequests: requested },
           audit: {
             organizationId,
             projectId,
             action: 'prompt.version.created',
             targetType: 'prompt',
             targetId: prompt.id,
-            summary: `prompt "${key}" version ${version}${moved.length ? ` (labels: ${moved.map((move) => move.label).join(', ')})` : ''}`,
+            summary: `prompt "${key}" version ${version}${moved.length ? ` (labels: ${moved.map((move) => move.label).join(', ')})` : ''}${requestNote}`,
           },
-          events: [{ organizationId, projectId, type: 'prompt.version.created', payload: { promptId: prompt.id, key, version } }, ...labelEvents(organizationId, prompt, moved)],
+          events: [{ organizationId, projectId, type: 'prompt.version.created', payload: { promptId: prompt.id, key, version } }, ...events],
         };
       });
     },
@@ -197,22 +144,26 @@ export function promptStore(db: Database): PromptStore {
       return rows.map(toVersion);
     },
 
-    async moveLabels(ctx, projectId, key, moves) {
+    async moveLabels(ctx, projectId, key, moves, policy) {
       const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
         const prompt = await lockPrompt(tx, projectId, key);
-        const moved = await applyLabels(tx, ctx, prompt, moves);
+        const { moved, requested, events } = await moveUnderPolicy(tx, ctx, organizationId, prompt, moves, policy);
+        const changes = [
+          ...moved.map((move) => `${move.label} ${move.fromVersion ?? '∅'} → ${move.toVersion}`),
+          ...requested.map((request) => `${request.label} → ${request.toVersion} requested`),
+        ];
         return {
-          result: (await summarize(tx, [prompt]))[0]!,
+          result: { prompt: (await summarize(tx, [prompt]))[0]!, promotionRequests: requested },
           audit: {
             organizationId,
             projectId,
             action: 'prompt.label.moved',
             targetType: 'prompt',
             targetId: prompt.id,
-            summary: `prompt "${key}": ${moved.map((move) => `${move.label} ${move.fromVersion ?? '∅'} → ${move.toVersion}`).join(', ') || 'no changes'}`,
+            summary: `prompt "${key}": ${changes.join(', ') || 'no changes'}`,
           },
-          events: labelEvents(organizationId, prompt, moved),
+          events,
         };
       });
     },
@@ -232,6 +183,49 @@ export function promptStore(db: Database): PromptStore {
         .from(promptLabelEvents)
         .where(eq(promptLabelEvents.promptId, prompt.id))
         .orderBy(desc(promptLabelEvents.createdAt));
+    },
+
+    async importPrompts(ctx, projectId, items, summary) {
+      const organizationId = await organizationOf(db, projectId);
+      return command(db, ctx, async (tx) => {
+        const events: EventRecord[] = [];
+        const rows: PromptRow[] = [];
+        for (const item of items) {
+          let prompt: PromptRow | undefined;
+          if (item.create) {
+            const input = item.create;
+            [prompt] = await tx
+              .insert(prompts)
+              .values({ ...input, projectId, kind: input.kind ?? 'text', tags: input.tags ?? [], createdBy: userOf(ctx) })
+              .onConflictDoNothing()
+              .returning();
+            if (!prompt) throw new ConflictError(`A prompt with the key "${item.key}" was created meanwhile; nothing was imported`, 'import_stale');
+            events.push({ organizationId, projectId, type: 'prompt.created', payload: { promptId: prompt.id, key: prompt.key } });
+          } else {
+            prompt = await lockPrompt(tx, projectId, item.key);
+            const [{ latest } = { latest: null }] = await tx
+              .select({ latest: sql<number | null>`max(${promptVersions.version})::int` })
+              .from(promptVersions)
+              .where(eq(promptVersions.promptId, prompt.id));
+            if (latest !== item.expectedLatest) {
+              throw new ConflictError(`Prompt "${item.key}" changed while importing (now at version ${latest ?? 'none'}); nothing was imported`, 'import_stale');
+            }
+          }
+          for (const version of item.versions) {
+            const number = await insertVersion(tx, ctx, prompt, version);
+            events.push({ organizationId, projectId, type: 'prompt.version.created', payload: { promptId: prompt.id, key: prompt.key, version: number } });
+          }
+          // An import is an admin's deliberate act: protected labels move with it.
+          const labels = await moveUnderPolicy(tx, ctx, organizationId, prompt, item.labels, { mayMoveProtected: true });
+          events.push(...labels.events);
+          rows.push(prompt);
+        }
+        return {
+          result: await summarize(tx, rows),
+          audit: { organizationId, projectId, action: 'prompts.imported', targetType: 'project', targetId: projectId, summary },
+          events,
+        };
+      });
     },
 
     async snapshot(projectId) {
