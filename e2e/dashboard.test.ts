@@ -5,6 +5,7 @@ import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './
 
 const sections = [
   { label: 'Prompts', path: '/prompts', testId: 'page-prompts' },
+  { label: 'Promotions', path: '/promotion-requests', testId: 'page-promotion-requests' },
   { label: 'Traces', path: '/traces', testId: 'page-traces' },
   { label: 'Analytics', path: '/analytics', testId: 'page-analytics' },
   { label: 'Tools', path: '/tools', testId: 'page-tools' },

@@ -1,16 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
 import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
 
 const promptKey = 'support.greeting';
+const chatKey = 'billing.refund';
 const templates = {
   v1: 'You are a support agent for {{company}}.\nGreet {{name}} politely.',
   v2: 'You are a friendly support agent for {{company}}.\nGreet {{name}} politely.\nAnswer in {{language}}.',
   v3: 'You are a friendly support agent for {{company}}.\nGreet {{name}} by their first name.\nAnswer in {{language}}.\nKeep answers under 100 words.',
 };
 
-describe('prompts in a browser: versions, diff, deploy and rollback', () => {
+describe('prompts in a browser: editor, details, versions, labels, diff, deploy, rollback and filters', () => {
   let stopEngine: (() => Promise<void>) | undefined;
   let engine: RunningEngine | undefined;
   let browser: Browser | undefined;
@@ -43,8 +44,8 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
   const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `prompts-${name}`, fullPage);
   const versionRow = (version: number) => page.locator(`[data-testid="version-row"][data-version="${version}"]`);
 
-  /** What an application gets for `production`, fetched with a project API key. */
-  async function fetchProductionVersion(): Promise<number> {
+  /** The version an application gets for a label, fetched with a project API key. */
+  async function fetchLabelVersion(label: string, key = promptKey): Promise<number> {
     if (apiKeySecret === '') {
       const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
       const organizationId = state.organizations[0]!.id;
@@ -56,13 +57,23 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
       expect(created.status()).toBe(201);
       apiKeySecret = ((await created.json()) as { secret: string }).secret;
     }
-    const response = await fetch(engineUrl(`/api/v1/prompts/${promptKey}?label=production`), { headers: { 'X-API-Key': apiKeySecret } });
+    const response = await fetch(engineUrl(`/api/v1/prompts/${key}?label=${label}`), { headers: { 'X-API-Key': apiKeySecret } });
     expect(response.status).toBe(200);
     return ((await response.json()) as { version: number }).version;
   }
 
+  const fetchProductionVersion = () => fetchLabelVersion('production');
+
+  /** Replaces the text of a CodeMirror editor by typing, as a user would. */
+  async function typeInEditor(editor: Locator, text: string): Promise<void> {
+    await editor.locator('.cm-content').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(text);
+  }
+
   async function saveVersion(template: string, commitMessage: string, expectedVersion: number): Promise<void> {
-    await page.getByTestId('editor-template').fill(template);
+    await typeInEditor(page.getByTestId('editor-template'), template);
     await page.getByTestId('editor-commit-message').fill(commitMessage);
     await page.getByTestId('save-version').click();
     await versionRow(expectedVersion).waitFor();
@@ -80,18 +91,18 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     await page.getByTestId('new-prompt').click();
     await page.getByTestId('prompt-key').fill(promptKey);
     await page.getByTestId('prompt-name').fill('Support greeting');
-    await page.getByTestId('prompt-template').fill('Hello {{name');
+    await typeInEditor(page.getByTestId('prompt-template'), 'Hello {{name');
     await page.getByTestId('prompt-submit').click();
 
     const templateField = page.locator('.field', { has: page.getByTestId('prompt-template') });
     await templateField.getByTestId('field-error').waitFor();
     expect(await templateField.getByTestId('field-error').innerText()).toContain('Unclosed "{{" at line 1, column 7');
-    expect(await page.getByTestId('prompt-template').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('prompt-template').locator('.cm-content').getAttribute('aria-invalid')).toBe('true');
     await screenshot('malformed-template');
   });
 
   it('creates the prompt with its first version and opens it', async () => {
-    await page.getByTestId('prompt-template').fill(templates.v1);
+    await typeInEditor(page.getByTestId('prompt-template'), templates.v1);
     await page.getByTestId('prompt-commit-message').fill('First draft');
     await page.getByTestId('prompt-submit').click();
 
@@ -103,6 +114,27 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     expect(await page.getByTestId('save-version').isDisabled()).toBe(true);
   });
 
+  it('highlights {{variables}} as they are typed, but not an escaped \\{{', async () => {
+    const editor = page.getByTestId('editor-template');
+    expect(await editor.locator('.cm-content').getAttribute('role')).toBe('textbox');
+    expect(await editor.locator('.cm-content').getAttribute('aria-label')).toBe('Template');
+    await editor.locator('.cm-content').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nSign as {{ agent }}. Write \\{{literal}} for braces.');
+
+    expect(await editor.locator('.cm-template-variable').allInnerTexts()).toEqual(['{{company}}', '{{name}}', '{{ agent }}']);
+    expect(await editor.locator('.cm-template-escape').allInnerTexts()).toEqual(['\\{{']);
+    expect(await page.getByTestId('variable-chip').allInnerTexts()).toEqual(['{{company}}', '{{name}}', '{{agent}}']);
+    expect(await page.getByTestId('save-version').isDisabled()).toBe(false);
+    await screenshot('editor-highlight');
+
+    // Discarding puts the saved text back into the editor.
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await expect.poll(() => editor.locator('.cm-content').innerText()).toBe(templates.v1);
+    expect(await editor.locator('.cm-template-variable').count()).toBe(2);
+    expect(await page.getByTestId('save-version').isDisabled()).toBe(true);
+  });
+
   it('saves versions 2 and 3 without changing version 1', async () => {
     await saveVersion(templates.v2, 'Friendlier, answer in the user’s language', 2);
     await saveVersion(templates.v3, 'Use first names, keep it short', 3);
@@ -111,20 +143,47 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     await screenshot('versions', true);
   });
 
-  it('compares v1 with v3 as added and removed lines', async () => {
+  it('compares v1 with v3 from the engine’s diff, side by side and inline', async () => {
     await page.getByTestId('compare-from').selectOption('1');
     await page.getByTestId('compare-to').selectOption('3');
     const diff = page.getByTestId('compare-diff');
+    await expect.poll(() => diff.locator('.diff-header').innerText()).toContain('v1 → v3');
+    expect(await diff.getByTestId('diff-stats').innerText()).toBe('+4 −2');
+
+    // Side by side (the default): old left, new right, each replaced line facing its replacement.
+    expect(await diff.getAttribute('data-mode')).toBe('split');
+    const rows = diff.locator('tr.diff-row');
+    expect(await rows.count()).toBe(4);
+    const firstRow = rows.nth(0);
+    expect(await firstRow.getByTestId('diff-removed').innerText()).toContain('You are a support agent for {{company}}.');
+    expect(await firstRow.getByTestId('diff-added').innerText()).toContain('You are a friendly support agent for {{company}}.');
+    expect(await rows.nth(1).getByTestId('diff-removed').innerText()).toContain('Greet {{name}} politely.');
+    // v3 has two lines more: the left column is blank beside them.
+    expect(await rows.nth(3).locator('td').allInnerTexts()).toEqual(['', '', '4', expect.stringContaining('Keep answers under 100 words.')]);
+    expect(await diff.getByTestId('diff-same').count()).toBe(0);
+    await page.getByTestId('compare').scrollIntoViewIfNeeded();
+    await screenshot('compare-side-by-side');
+
+    // Inline: the removed lines with "-", then the added ones with "+".
+    await diff.getByTestId('diff-mode-inline').click();
+    expect(await diff.getAttribute('data-mode')).toBe('inline');
     expect(await diff.getByTestId('diff-removed').allInnerTexts()).toEqual([
       expect.stringContaining('You are a support agent for {{company}}.'),
       expect.stringContaining('Greet {{name}} politely.'),
     ]);
+    expect(await diff.locator('.diff-row--removed .diff-marker').allInnerTexts()).toEqual(['-', '-']);
     const added = (await diff.getByTestId('diff-added').allInnerTexts()).join('\n');
     expect(added).toContain('Keep answers under 100 words.');
     expect(added).toContain('Answer in {{language}}.');
-    expect(await diff.getByTestId('diff-same').count()).toBe(0);
-    await page.getByTestId('compare').scrollIntoViewIfNeeded();
-    await screenshot('compare');
+    expect(await diff.locator('.diff-row--added .diff-marker').allInnerTexts()).toEqual(['+', '+', '+', '+']);
+    await screenshot('compare-inline');
+
+    // The same two versions compared with themselves: nothing to show.
+    await page.getByTestId('compare-to').selectOption('1');
+    await diff.getByTestId('diff-identical').waitFor();
+    expect(await diff.getByTestId('diff-identical').innerText()).toContain('No differences');
+    await page.getByTestId('compare-to').selectOption('3');
+    await diff.getByTestId('diff-mode-split').click();
   });
 
   it('fills the variables in the preview, leaving the missing ones visible', async () => {
@@ -155,6 +214,8 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     await versionRow(1).getByTestId('rollback').click();
     const dialog = page.getByTestId('confirm-dialog');
     expect(await dialog.getByRole('heading').innerText()).toBe('Roll back production to v1?');
+    // The diff from what production serves now (v2), computed by the engine.
+    await dialog.getByTestId('deploy-diff').getByText('production (v2)').waitFor();
     expect((await dialog.getByTestId('diff-removed').allInnerTexts()).join('\n')).toContain('Answer in {{language}}.');
     await screenshot('rollback-confirm');
     await dialog.getByTestId('confirm-button').click();
@@ -181,22 +242,162 @@ describe('prompts in a browser: versions, diff, deploy and rollback', () => {
     expect(restored!.template).toBe(original!.template);
   });
 
-  it('lists the prompt with its production label, and search filters by key or name', async () => {
+  it('fills in the details: completeness rises as fields are typed and stays after a reload', async () => {
+    await page.getByTestId('tab-details').click();
+    const score = page.getByTestId('completeness-score');
+    expect(await score.innerText()).toBe('0%');
+    expect(await page.getByTestId('prompt-completeness').innerText()).toContain('Tools can’t be linked in this version yet');
+
+    await page.getByTestId('details-purpose').fill('Greets customers who open the support chat.');
+    expect(await score.innerText()).toBe('15%');
+    await page.getByTestId('details-expectedBehavior').fill('Friendly, brief, uses the first name.');
+    await page.getByTestId('details-outputFormat').fill('Plain text, at most 100 words.');
+    await page.getByTestId('details-additionalNotes').fill('Not scored.');
+    expect(await score.innerText()).toBe('40%');
+    const missing = await page.getByTestId('completeness-missing').innerText();
+    expect(missing).toContain('Input format');
+    expect(missing).not.toContain('Purpose');
+    // Typed but not saved: the saved score is still shown.
+    expect(await page.getByTestId('prompt-completeness').innerText()).toContain('0% saved');
+    await page.getByTestId('details-tags').fill('support, onboarding');
+    await page.getByTestId('details-description').fill('The first message of every support chat.');
+
+    await page.getByTestId('save-details').click();
+    await page.getByTestId('details-saved').waitFor();
+    expect(await page.getByTestId('tab-details').innerText()).toContain('40%');
+    expect(await page.getByTestId('prompt-header').innerText()).toContain('onboarding');
+    await screenshot('details', true);
+
+    await page.reload();
+    await score.waitFor();
+    expect(await score.innerText()).toBe('40%');
+    expect(await page.getByTestId('details-purpose').inputValue()).toBe('Greets customers who open the support chat.');
+    expect(await page.getByTestId('details-tags').inputValue()).toBe('support, onboarding');
+    expect(await page.getByTestId('prompt-completeness').innerText()).not.toContain('saved');
+
+    // The editor, built while its tab was hidden, shows and highlights once its tab opens.
+    await page.getByTestId('tab-template').click();
+    expect(page.url()).toBe(engineUrl(`/prompts/${promptKey}`));
+    await expect.poll(() => page.getByTestId('editor-template').locator('.cm-template-variable').allInnerTexts()).toEqual(['{{company}}', '{{name}}']);
+  });
+
+  it('points staging at v3 from the version list, refusing a malformed custom label first', async () => {
+    await versionRow(3).getByTestId('set-label').click();
+    const dialog = page.getByTestId('set-label-dialog');
+    expect(await dialog.getByTestId('label-choice-staging').isChecked()).toBe(true);
+    await screenshot('set-label');
+    await dialog.getByTestId('set-label-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await versionRow(3).getByTestId('label-staging').waitFor();
+    expect(await page.getByTestId('prompt-header').innerText()).toContain('staging v3');
+    expect(await fetchLabelVersion('staging')).toBe(3);
+    expect(await fetchProductionVersion()).toBe(1);
+
+    await versionRow(2).getByTestId('set-label').click();
+    expect(await dialog.getByTestId('label-choice-staging').isChecked()).toBe(true);
+    await dialog.getByTestId('label-custom').fill('Canary!');
+    expect(await dialog.getByTestId('label-choice-new').isChecked()).toBe(true);
+    expect(await dialog.getByTestId('field-error').innerText()).toContain('lower-case letters');
+    await dialog.getByTestId('set-label-submit').click();
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByTestId('label-custom').fill('canary');
+    expect(await dialog.getByTestId('field-error').count()).toBe(0);
+    await dialog.getByTestId('set-label-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await versionRow(2).getByTestId('label-canary').waitFor();
+    expect(await fetchLabelVersion('canary')).toBe(2);
+    // Deploy history lists every label move but `latest`'s.
+    expect(await page.getByTestId('history-row').first().innerText()).toMatch(/canary\s+set to\s+v2/);
+    await screenshot('after-set-label', true);
+  });
+
+  it('creates a chat prompt from message cards, each in its own editor, and tags it', async () => {
+    await page.getByRole('link', { name: '← All prompts' }).click();
+    await page.getByTestId('new-prompt').click();
+    await page.getByTestId('prompt-key').fill(chatKey);
+    await page.getByTestId('prompt-type').selectOption('chat');
+    const contents = page.getByTestId('message-content');
+    await typeInEditor(contents.nth(0), 'You handle refunds for {{company}}.');
+    await typeInEditor(contents.nth(1), 'Order {{order_id}}: {{question}}');
+    expect(await contents.nth(1).locator('.cm-template-variable').allInnerTexts()).toEqual(['{{order_id}}', '{{question}}']);
+
+    // Moving a card down and back up keeps each role with its text.
+    await page.getByTestId('move-message-down').first().click();
+    expect(await page.getByLabel('Role of message 1').inputValue()).toBe('user');
+    await expect.poll(() => contents.nth(0).locator('.cm-content').innerText()).toBe('Order {{order_id}}: {{question}}');
+    await page.getByTestId('move-message-up').nth(1).click();
+    expect(await page.getByLabel('Role of message 1').inputValue()).toBe('system');
+    await expect.poll(() => contents.nth(0).locator('.cm-content').innerText()).toBe('You handle refunds for {{company}}.');
+    await screenshot('new-chat-prompt');
+
+    await page.getByTestId('prompt-submit').click();
+    await page.waitForURL(engineUrl(`/prompts/${chatKey}`));
+    await expect.poll(() => page.getByTestId('variable-chip').allInnerTexts()).toEqual(['{{company}}', '{{order_id}}', '{{question}}']);
+    await page.getByTestId('tab-details').click();
+    await page.getByTestId('details-tags').fill('billing');
+    await page.getByTestId('save-details').click();
+    await page.getByTestId('details-saved').waitFor();
+  });
+
+  it('lists the prompts with labels and completeness; search, tag and label filters narrow the list', async () => {
     await page.getByRole('link', { name: '← All prompts' }).click();
     await page.waitForURL(engineUrl('/prompts'));
-    const row = page.getByTestId('prompt-row');
+    const rows = page.getByTestId('prompt-row');
+    const greeting = rows.filter({ hasText: promptKey });
     // The list may first show what it had cached, then the refetched labels.
-    await row.getByTestId('label-production').filter({ hasText: 'v1' }).waitFor();
-    const text = await row.innerText();
+    await greeting.getByTestId('label-production').filter({ hasText: 'v1' }).waitFor();
+    const text = await greeting.innerText();
     expect(text).toContain('Support greeting');
     expect(text).toContain('production v1');
+    expect(text).toContain('staging v3');
     expect(text).toContain('v4'); // the latest version, after the restore
+    expect(await greeting.getByTestId('completeness-meter').innerText()).toBe('40%');
+    expect(await rows.count()).toBe(2);
     await screenshot('list');
 
     await page.getByTestId('prompt-search').fill('GREETING');
-    expect(await page.getByTestId('prompt-row').count()).toBe(1);
-    await page.getByTestId('prompt-search').fill('billing');
+    expect(await rows.count()).toBe(1);
+    await page.getByTestId('prompt-search').fill('nothing like this');
     await page.getByTestId('prompts-no-match').waitFor();
+    await page.getByTestId('prompt-search').fill('');
+
+    // Tags offered are those in use; picking one asks the engine for that tag only.
+    expect(await page.getByTestId('tag-filter').allInnerTexts()).toEqual(['billing', 'onboarding', 'support']);
+    await page.getByTestId('tag-filter').filter({ hasText: 'billing' }).click();
+    await page.waitForURL(/\?tag=billing$/);
+    // Until the engine answers, the list shows "Loading…" (never the unfiltered rows under a filter).
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining(chatKey)]);
+    await screenshot('list-tag-filter');
+
+    await page.getByTestId('label-filter').selectOption('staging');
+    await page.getByTestId('prompts-filter-empty').waitFor();
+    expect(await page.getByTestId('prompts-filter-empty').innerText()).toContain('No prompts tagged “billing” with the label “staging”');
+    await screenshot('list-filter-empty');
+    await page.getByTestId('clear-filters-empty').click();
+    await expect.poll(() => rows.count()).toBe(2);
+
+    await page.getByTestId('label-filter').selectOption('staging');
+    await page.waitForURL(/\?label=staging$/);
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining(promptKey)]);
+    await page.reload();
+    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining(promptKey)]);
+    expect(await page.getByTestId('label-filter').inputValue()).toBe('staging');
+  });
+
+  it('fits the list and the prompt page in a 1024 px wide window without horizontal scrolling', async () => {
+    const overflows = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.getByTestId('clear-filters').click();
+    await expect.poll(() => page.getByTestId('prompt-row').count()).toBe(2);
+    expect(await overflows()).toBe(false);
+    await screenshot('list-1024');
+
+    await page.getByRole('link', { name: /Support greeting/ }).click();
+    await page.getByTestId('editor-template').locator('.cm-content').waitFor();
+    expect(await overflows()).toBe(false);
+    await page.getByTestId('tab-details').click();
+    expect(await overflows()).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('threw no uncaught errors in the page', () => {

@@ -6,16 +6,17 @@ import { Field } from './Field';
 import { FormError } from './FormError';
 import { useToast } from './Toasts';
 
-interface ConfirmDialogProps {
+interface ConfirmDialogProps<Result> {
   onClose: () => void;
   title: string;
   children: ReactNode;
   confirmLabel: string;
   /** The change itself; receives the typed confirmation when `typeToConfirm` is set. */
-  action: (typed: string) => Promise<unknown>;
+  action: (typed: string) => Promise<Result>;
   /** The cached data the change makes stale. */
   invalidates: QueryKey;
-  successMessage: string;
+  /** Said once the change is made; a function when it depends on the engine's answer. */
+  successMessage: string | ((result: Result) => string);
   /** For changes that cannot be undone: the user types this (a slug) before the button unlocks. */
   typeToConfirm?: string;
   /** For confirmations that show a table or a diff. */
@@ -28,16 +29,27 @@ interface ConfirmDialogProps {
  * "Are you sure?" for a destructive change, optionally asking to type a slug first. Confirming runs
  * the change, refreshes what it affected, says so and closes; a refusal stays on screen.
  */
-export function ConfirmDialog({ onClose, title, children, confirmLabel, action, invalidates, successMessage, typeToConfirm, wide = false, tone = 'danger' }: ConfirmDialogProps) {
+export function ConfirmDialog<Result>({
+  onClose,
+  title,
+  children,
+  confirmLabel,
+  action,
+  invalidates,
+  successMessage,
+  typeToConfirm,
+  wide = false,
+  tone = 'danger',
+}: ConfirmDialogProps<Result>) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [typed, setTyped] = useState('');
   const unlocked = typeToConfirm === undefined || typed === typeToConfirm;
   const change = useMutation({
     mutationFn: action,
-    onSuccess: async () => {
+    onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: invalidates });
-      toast.success(successMessage);
+      toast.success(typeof successMessage === 'function' ? successMessage(result) : successMessage);
       onClose();
     },
   });

@@ -5,6 +5,7 @@ import { ApiReferencePage } from '../reference/ApiReferencePage';
 import { RouteErrorPage } from './RouteErrorPage';
 import { PromptsPage } from '../prompts/PromptsPage';
 import { PromptPage } from '../prompts/PromptPage';
+import { PromotionRequestsPage } from '../prompts/PromotionRequestsPage';
 import { TracesPage } from '../traces/TracesPage';
 import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { ToolsPage } from '../tools/ToolsPage';
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/prompts" replace /> },
           { path: 'prompts', element: <PromptsPage /> },
           { path: 'prompts/:key', element: <PromptPage /> },
+          { path: 'promotion-requests', element: <PromotionRequestsPage /> },
           { path: 'traces', element: <TracesPage /> },
           { path: 'analytics', element: <AnalyticsPage /> },
           { path: 'tools', element: <ToolsPage /> },

@@ -7,15 +7,17 @@ import { Table } from '../app/Table';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { useWorkspace } from '../orgs/Workspace';
 import { RequireOrganization } from '../orgs/RequireOrganization';
+import { ProtectedLabelsPanel } from '../prompts/ProtectedLabelsPanel';
 import { projectsKey, projectsPath, type Project } from './api';
 import { ProjectFormDialog } from './ProjectDialogs';
 
-/** Settings › Projects: list, create, rename, delete. */
+/** Settings › Projects: list, create, rename, delete; and each project's protected labels. */
 export function ProjectsTab() {
   return (
     <div className="settings-tab" data-testid="settings-projects">
       <RequireOrganization>
         <ProjectList />
+        <ProtectedLabelsPanel />
       </RequireOrganization>
     </div>
   );

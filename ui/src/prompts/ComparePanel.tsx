@@ -1,18 +1,27 @@
 import { useId, useState } from 'react';
 import { Panel } from '../app/Panel';
-import { versionText, type PromptVersion } from './api';
-import { DiffView } from './DiffView';
+import { QueryFallback } from '../app/Table';
+import { useVersionDiff, type PromptVersion } from './api';
+import { VersionDiffView } from './VersionDiffView';
 
-/** A line diff of any two versions; starts with the newest against the one before it. */
-export function ComparePanel({ versions }: { versions: PromptVersion[] }) {
+interface ComparePanelProps {
+  organizationId: string;
+  projectId: string;
+  promptKey: string;
+  versions: PromptVersion[];
+}
+
+/** The engine's diff of any two versions; starts with the newest against the one before it. */
+export function ComparePanel({ organizationId, projectId, promptKey, versions }: ComparePanelProps) {
   const fromId = useId();
   const toId = useId();
   // Null until the user picks, so the default follows new saves.
   const [fromNumber, setFromNumber] = useState<number | null>(null);
   const [toNumber, setToNumber] = useState<number | null>(null);
-  if (versions.length < 2) return null;
-  const from = versions.find((version) => version.version === fromNumber) ?? versions[1]!;
-  const to = versions.find((version) => version.version === toNumber) ?? versions[0]!;
+  const from = versions.find((version) => version.version === fromNumber) ?? versions[1];
+  const to = versions.find((version) => version.version === toNumber) ?? versions[0];
+  const diff = useVersionDiff(organizationId, projectId, promptKey, from?.version ?? 0, to?.version ?? 0, from !== undefined && to !== undefined);
+  if (!from || !to) return null;
 
   const picker = (id: string, label: string, value: number, onChange: (value: number | null) => void, testId: string) => (
     <span className="compare-picker">
@@ -35,7 +44,11 @@ export function ComparePanel({ versions }: { versions: PromptVersion[] }) {
         <span aria-hidden="true">→</span>
         {picker(toId, 'To', to.version, setToNumber, 'compare-to')}
       </div>
-      <DiffView oldText={versionText(from)} newText={versionText(to)} oldLabel={`v${from.version}`} newLabel={`v${to.version}`} testId="compare-diff" />
+      {diff.isSuccess ? (
+        <VersionDiffView diff={diff.data} fromLabel={`v${diff.data.from}`} toLabel={`v${diff.data.to}`} testId="compare-diff" />
+      ) : (
+        <QueryFallback query={diff} what="the diff" />
+      )}
     </Panel>
   );
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRole } from './api';
+import { TemplateEditor } from './TemplateEditor';
 
 interface MessagesEditorProps {
   messages: ChatMessage[];
@@ -10,6 +11,14 @@ interface MessagesEditorProps {
 
 const roles: readonly ChatRole[] = ['system', 'user', 'assistant'];
 
+/** The messages with the one at `from` moved to `to`. */
+function moved(messages: ChatMessage[], from: number, to: number): ChatMessage[] {
+  const reordered = [...messages];
+  const [message] = reordered.splice(from, 1);
+  if (message) reordered.splice(to, 0, message);
+  return reordered;
+}
+
 /** A chat prompt as message cards: a role and its content each, in order. */
 export function MessagesEditor({ messages, onChange, errors, disabled = false }: MessagesEditorProps) {
   const update = (index: number, change: Partial<ChatMessage>) => onChange(messages.map((message, at) => (at === index ? { ...message, ...change } : message)));
@@ -17,12 +26,13 @@ export function MessagesEditor({ messages, onChange, errors, disabled = false }:
     <div className="message-cards" data-testid="message-cards">
       {messages.map((message, index) => {
         const error = errors[`messages.${index}.content`] ?? errors[`messages.${index}.role`];
+        const number = index + 1;
         return (
           <div key={index} className={error ? 'message-card field--invalid' : 'message-card'} data-testid="message-card">
             <div className="message-card-header">
               <select
                 className="select select--compact"
-                aria-label={`Role of message ${index + 1}`}
+                aria-label={`Role of message ${number}`}
                 value={message.role}
                 disabled={disabled}
                 onChange={(event) => update(index, { role: event.target.value as ChatRole })}
@@ -33,22 +43,46 @@ export function MessagesEditor({ messages, onChange, errors, disabled = false }:
                   </option>
                 ))}
               </select>
-              {messages.length > 1 && !disabled && (
-                <button type="button" className="button button--ghost button--small" onClick={() => onChange(messages.filter((_, at) => at !== index))}>
-                  Remove
-                </button>
+              {!disabled && (
+                <span className="message-card-actions">
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    aria-label={`Move message ${number} up`}
+                    title="Move up"
+                    disabled={index === 0}
+                    onClick={() => onChange(moved(messages, index, index - 1))}
+                    data-testid="move-message-up"
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    aria-label={`Move message ${number} down`}
+                    title="Move down"
+                    disabled={index === messages.length - 1}
+                    onClick={() => onChange(moved(messages, index, index + 1))}
+                    data-testid="move-message-down"
+                  >
+                    ↓
+                  </button>
+                  {messages.length > 1 && (
+                    <button type="button" className="button button--ghost button--small" onClick={() => onChange(messages.filter((_, at) => at !== index))}>
+                      Remove
+                    </button>
+                  )}
+                </span>
               )}
             </div>
-            <textarea
-              className="input textarea input--mono"
-              aria-label={`Content of message ${index + 1}`}
+            <TemplateEditor
+              aria-label={`Content of message ${number}`}
               aria-invalid={error ? true : undefined}
-              rows={4}
               value={message.content}
               readOnly={disabled}
-              spellCheck={false}
-              onChange={(event) => update(index, { content: event.target.value })}
-              data-testid="message-content"
+              placeholder={message.role === 'system' ? 'Instructions for the model, with {{variables}}' : 'Message text, with {{variables}}'}
+              onChange={(content) => update(index, { content })}
+              testId="message-content"
             />
             {error && (
               <p className="field-error" data-testid="field-error">

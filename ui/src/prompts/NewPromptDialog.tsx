@@ -8,8 +8,10 @@ import { FormActions } from '../app/FormActions';
 import { FormError } from '../app/FormError';
 import { useToast } from '../app/Toasts';
 import { useForm } from '../app/useForm';
-import { PRODUCTION, promptsKey, promptsPath, type ChatMessage, type PromptKind, type PromptSummary } from './api';
+import { PRODUCTION, promptsKey, promptsPath, type ChatMessage, type PromptKind } from './api';
 import { MessagesEditor } from './MessagesEditor';
+import { awaitingApproval, type WithPromotionRequests } from './promotions';
+import { TemplateEditor, TemplateSyntaxHint } from './TemplateEditor';
 
 interface NewPromptDialogProps {
   organizationId: string;
@@ -25,7 +27,7 @@ export function NewPromptDialog({ organizationId, projectId, projectName, onClos
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const { values, bind } = useForm({ key: '', name: '', type: 'text', template: '', commitMessage: 'First version' });
+  const { values, bind, setValues } = useForm({ key: '', name: '', type: 'text', template: '', commitMessage: 'First version' });
   const [messages, setMessages] = useState<ChatMessage[]>([
     { role: 'system', content: '' },
     { role: 'user', content: '' },
@@ -35,7 +37,7 @@ export function NewPromptDialog({ organizationId, projectId, projectName, onClos
 
   const create = useMutation({
     mutationFn: () =>
-      apiSend<PromptSummary>('POST', promptsPath(organizationId, projectId), {
+      apiSend<WithPromotionRequests>('POST', promptsPath(organizationId, projectId), {
         key: values.key.trim(),
         ...(values.name.trim() && { name: values.name.trim() }),
         type: kind,
@@ -45,7 +47,8 @@ export function NewPromptDialog({ organizationId, projectId, projectName, onClos
       }),
     onSuccess: async (prompt) => {
       await queryClient.invalidateQueries({ queryKey: promptsKey(organizationId, projectId) });
-      toast.success(`Created ${prompt.key}`);
+      const waiting = awaitingApproval(prompt.promotionRequests);
+      toast.success(waiting ? `Created ${prompt.key}; ${waiting}` : `Created ${prompt.key}`);
       onClose();
       void navigate(`/prompts/${encodeURIComponent(prompt.key)}`);
     },
@@ -75,8 +78,8 @@ export function NewPromptDialog({ organizationId, projectId, projectName, onClos
           </select>
         </Field>
         {kind === 'text' ? (
-          <Field label="Template" error={errors.template} hint={<>Write <code>{'{{name}}'}</code> where a value goes; <code>{'\\{{'}</code> is a literal “{'{{'}”.</>}>
-            <textarea className="input textarea input--mono" rows={8} spellCheck={false} {...bind('template')} data-testid="prompt-template" />
+          <Field label="Template" error={errors.template} hint={<TemplateSyntaxHint />}>
+            <TemplateEditor aria-label="Template" value={values.template} onChange={(template) => setValues((current) => ({ ...current, template }))} testId="prompt-template" />
           </Field>
         ) : (
           <div className="field">

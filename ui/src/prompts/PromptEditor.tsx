@@ -11,6 +11,7 @@ import { promptPath, promptsKey, type PromptSummary, type PromptVersion } from '
 import { MessagesEditor } from './MessagesEditor';
 import { PreviewPanel } from './PreviewPanel';
 import { analyseDraft, type Draft } from './template';
+import { TemplateEditor, TemplateSyntaxHint } from './TemplateEditor';
 
 interface PromptEditorProps {
   organizationId: string;
@@ -41,6 +42,8 @@ export function PromptEditor({ organizationId, projectId, prompt, latest }: Prom
     mutationFn: () =>
       apiSend<{ version: PromptVersion }>('POST', `${promptPath(organizationId, projectId, prompt.key)}/versions`, {
         ...(draft.kind === 'text' ? { template: draft.template } : { messages: draft.messages }),
+        // The editor changes the text only; the model settings carry over to the new version.
+        ...(latest && { config: latest.config }),
         commitMessage: commitMessage.trim() || null,
       }),
     onSuccess: async (result) => {
@@ -65,15 +68,15 @@ export function PromptEditor({ organizationId, projectId, prompt, latest }: Prom
       >
         <form className="form" onSubmit={submit} noValidate>
           {draft.kind === 'text' ? (
-            <Field label="Template" error={errors.template}>
-              <textarea
-                className="input textarea input--mono editor-textarea"
-                rows={12}
-                spellCheck={false}
+            <Field label="Template" error={errors.template} hint={<TemplateSyntaxHint />}>
+              <TemplateEditor
+                aria-label="Template"
+                tall
                 readOnly={!allowed}
                 value={draft.template}
-                onChange={(event) => setDraft({ kind: 'text', template: event.target.value })}
-                data-testid="editor-template"
+                placeholder="You are a support agent for {{company}}…"
+                onChange={(template) => setDraft({ kind: 'text', template })}
+                testId="editor-template"
               />
             </Field>
           ) : (

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { EmptyState } from '../app/EmptyState';
@@ -15,8 +15,13 @@ import { useWorkspace } from '../orgs/Workspace';
 import { PRODUCTION, promptPath, promptsKey, usePromptDetail, type PromptDetail, type PromptVersion } from './api';
 import { ComparePanel } from './ComparePanel';
 import { DeployDialog } from './DeployDialog';
+import { DuplicateDialog } from './DuplicateDialog';
 import { LabelBadges } from './LabelBadges';
+import { PromptDetails } from './PromptDetails';
 import { PromptEditor } from './PromptEditor';
+import { PromptMenu } from './PromptMenu';
+import { PendingPromotions } from './PromotionRequestList';
+import { SetLabelDialog } from './SetLabelDialog';
 import { DeployHistory, VersionTimeline } from './VersionTimeline';
 
 /** /prompts/:key — one prompt: editor, versions, deploys, diff and preview. */
@@ -53,7 +58,11 @@ function PromptLoader({ organizationId, projectId, promptKey }: { organizationId
 function PromptView({ organizationId, projectId, detail }: { organizationId: string; projectId: string; detail: PromptDetail }) {
   const { prompt, versions, history } = detail;
   const [deployTarget, setDeployTarget] = useState<PromptVersion | null>(null);
+  const [labelTarget, setLabelTarget] = useState<PromptVersion | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [duplicating, setDuplicating] = useState(false);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab: PromptTab = searchParams.get('tab') === 'details' ? 'details' : 'template';
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -89,17 +98,27 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
           </span>
         ))}
         <span className="muted prompt-updated">Updated {formatRelative(prompt.updatedAt)}</span>
+        <PromptMenu organizationId={organizationId} projectId={projectId} promptKey={prompt.key} onDuplicate={() => setDuplicating(true)} />
       </div>
+      <PendingPromotions organizationId={organizationId} projectId={projectId} promptKey={prompt.key} />
       <div className="prompt-layout">
         <div className="prompt-main">
-          <PromptEditor key={versions[0]?.id ?? 'empty'} organizationId={organizationId} projectId={projectId} prompt={prompt} latest={versions[0]} />
-          <ComparePanel versions={versions} />
+          <PromptTabs current={tab} completeness={prompt.completeness} onSelect={(next) => setSearchParams(next === 'details' ? { tab: next } : {}, { replace: true })} />
+          {/* Both stay mounted, so switching tabs keeps unsaved edits in either. */}
+          <div role="tabpanel" id="prompt-tab-template" aria-labelledby="prompt-tab-template-button" className="prompt-tab" hidden={tab !== 'template'}>
+            <PromptEditor key={versions[0]?.id ?? 'empty'} organizationId={organizationId} projectId={projectId} prompt={prompt} latest={versions[0]} />
+            <ComparePanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
+          </div>
+          <div role="tabpanel" id="prompt-tab-details" aria-labelledby="prompt-tab-details-button" className="prompt-tab" hidden={tab !== 'details'}>
+            <PromptDetails organizationId={organizationId} projectId={projectId} prompt={prompt} />
+          </div>
         </div>
         <aside className="prompt-side">
           <VersionTimeline
             prompt={prompt}
             versions={versions}
             onDeploy={setDeployTarget}
+            onSetLabel={setLabelTarget}
             onRestore={(version) => restore.mutate(version)}
             restoring={restore.isPending ? (restore.variables?.version ?? null) : null}
           />
@@ -115,8 +134,10 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
         </aside>
       </div>
       {deployTarget && (
-        <DeployDialog organizationId={organizationId} projectId={projectId} prompt={prompt} versions={versions} target={deployTarget} onClose={() => setDeployTarget(null)} />
+        <DeployDialog organizationId={organizationId} projectId={projectId} prompt={prompt} target={deployTarget} onClose={() => setDeployTarget(null)} />
       )}
+      {duplicating && <DuplicateDialog organizationId={organizationId} projectId={projectId} prompt={prompt} onClose={() => setDuplicating(false)} />}
+      {labelTarget && <SetLabelDialog organizationId={organizationId} projectId={projectId} prompt={prompt} target={labelTarget} onClose={() => setLabelTarget(null)} />}
       {deleting && (
         <ConfirmDialog
           onClose={() => setDeleting(false)}
@@ -136,5 +157,35 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
         </ConfirmDialog>
       )}
     </PageShell>
+  );
+}
+
+type PromptTab = 'template' | 'details';
+
+function PromptTabs({ current, completeness, onSelect }: { current: PromptTab; completeness: number; onSelect: (tab: PromptTab) => void }) {
+  const tab = (id: PromptTab, label: ReactNode) => (
+    <button
+      type="button"
+      role="tab"
+      id={`prompt-tab-${id}-button`}
+      aria-controls={`prompt-tab-${id}`}
+      aria-selected={current === id}
+      className="tab tab--button"
+      onClick={() => onSelect(id)}
+      data-testid={`tab-${id}`}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div className="tabs" role="tablist" aria-label="Prompt sections">
+      {tab('template', 'Template')}
+      {tab(
+        'details',
+        <>
+          Details <span className="tab-pill" title="Completeness">{completeness}%</span>
+        </>,
+      )}
+    </div>
   );
 }

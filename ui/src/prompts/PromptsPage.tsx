@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState } from '../app/EmptyState';
 import { formatDateTime, formatRelative } from '../app/format';
@@ -8,9 +8,16 @@ import { QueryFallback, Table } from '../app/Table';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { RequireOrganization } from '../orgs/RequireOrganization';
 import { usePermission, useWorkspace } from '../orgs/Workspace';
-import { usePromptList, type PromptSummary } from './api';
+import { noFilters, usePromptList, type PromptSummary } from './api';
+import { bundleDownloadUrl } from './bundle';
+import { CompletenessMeter } from './CompletenessBar';
 import { LabelBadges } from './LabelBadges';
 import { NewPromptDialog } from './NewPromptDialog';
+import { NoFilterMatch, PromptFilterBar, usePromptFilters } from './PromptFilters';
+import { usePromotionRequests } from './promotions';
+
+// Imports are rare and for admins only: their dialog loads when opened, keeping the app's first load small.
+const ImportDialog = lazy(() => import('./ImportDialog').then((module) => ({ default: module.ImportDialog })));
 
 export function PromptsPage() {
   return (
@@ -25,6 +32,7 @@ export function PromptsPage() {
 function PromptList() {
   const { organization, project } = useWorkspace();
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [search, setSearch] = useState('');
   if (!organization) return null;
 
@@ -42,6 +50,14 @@ function PromptList() {
             onChange={(event) => setSearch(event.target.value)}
             data-testid="prompt-search"
           />
+          {project && (
+            <a className="button button--ghost" href={bundleDownloadUrl(organization.id, project.id)} download title="Every prompt of this project, with all versions and labels, as one JSON file" data-testid="export-prompts">
+              Export
+            </a>
+          )}
+          <PermissionButton permission="project.manage" className="button button--ghost" onClick={() => setImporting(true)} disabled={!project} data-testid="import-prompts">
+            Import
+          </PermissionButton>
           <PermissionButton permission="prompt.write" onClick={() => setCreating(true)} disabled={!project} data-testid="new-prompt">
             New prompt
           </PermissionButton>
@@ -49,13 +65,31 @@ function PromptList() {
       }
       testId="prompts-panel"
     >
+      {project && <PendingRequestsNote organizationId={organization.id} projectId={project.id} />}
       {project ? (
         <PromptTable organizationId={organization.id} projectId={project.id} search={search} onCreate={() => setCreating(true)} />
       ) : (
         <p className="muted">Create a project in Settings › Projects first; prompts belong to a project.</p>
       )}
       {creating && project && <NewPromptDialog organizationId={organization.id} projectId={project.id} projectName={project.name} onClose={() => setCreating(false)} />}
+      {importing && project && (
+        <Suspense fallback={null}>
+          <ImportDialog organizationId={organization.id} projectId={project.id} projectName={project.name} onClose={() => setImporting(false)} />
+        </Suspense>
+      )}
     </Panel>
+  );
+}
+
+/** "2 promotion requests await approval", linking to them; nothing when none wait. */
+function PendingRequestsNote({ organizationId, projectId }: { organizationId: string; projectId: string }) {
+  const pending = usePromotionRequests(organizationId, projectId, { status: 'pending' });
+  const count = pending.data?.length ?? 0;
+  if (count === 0) return null;
+  return (
+    <p className="note note--warn promotion-note" data-testid="pending-requests-note">
+      {count === 1 ? 'A promotion request awaits' : `${count} promotion requests await`} an admin's approval. <Link to="/promotion-requests">Review {count === 1 ? 'it' : 'them'} →</Link>
+    </p>
   );
 }
 
@@ -65,17 +99,31 @@ function matches(prompt: PromptSummary, search: string): boolean {
 }
 
 function PromptTable({ organizationId, projectId, search, onCreate }: { organizationId: string; projectId: string; search: string; onCreate: () => void }) {
-  const list = usePromptList(organizationId, projectId);
+  const [filters, setFilters] = usePromptFilters();
+  const all = usePromptList(organizationId, projectId);
+  const list = usePromptList(organizationId, projectId, filters);
   const { allowed } = usePermission('prompt.write');
-  if (!list.isSuccess) return <QueryFallback query={list} what="prompts" />;
-  const { prompts } = list.data;
-  if (prompts.length === 0) return <FirstPrompt canCreate={allowed} onCreate={onCreate} />;
-  const shown = prompts.filter((prompt) => matches(prompt, search));
-  if (shown.length === 0) return <p className="muted" data-testid="prompts-no-match">No prompt’s key or name contains “{search.trim()}”.</p>;
-
+  if (!all.isSuccess) return <QueryFallback query={all} what="prompts" />;
+  if (all.data.prompts.length === 0) return <FirstPrompt canCreate={allowed} onCreate={onCreate} />;
   return (
-    <Table columns={['Prompt', 'Type', 'Tags', 'Labels', 'Latest', 'Updated']} testId="prompts-table">
-      {shown.map((prompt) => (
+    <>
+      <PromptFilterBar prompts={all.data.prompts} filters={filters} onChange={setFilters} />
+      {!list.isSuccess ? (
+        <QueryFallback query={list} what="prompts" />
+      ) : list.data.prompts.length === 0 ? (
+        <NoFilterMatch filters={filters} onClear={() => setFilters(noFilters)} />
+      ) : (
+        <PromptRows prompts={list.data.prompts.filter((prompt) => matches(prompt, search))} search={search} />
+      )}
+    </>
+  );
+}
+
+function PromptRows({ prompts, search }: { prompts: PromptSummary[]; search: string }) {
+  if (prompts.length === 0) return <p className="muted" data-testid="prompts-no-match">No prompt’s key or name contains “{search.trim()}”.</p>;
+  return (
+    <Table columns={['Prompt', 'Type', 'Tags', 'Labels', 'Completeness', 'Latest', 'Updated']} testId="prompts-table">
+      {prompts.map((prompt) => (
         <tr key={prompt.key} data-testid="prompt-row">
           <td>
             <Link to={`/prompts/${encodeURIComponent(prompt.key)}`} className="prompt-link">
@@ -90,6 +138,9 @@ function PromptTable({ organizationId, projectId, search, onCreate }: { organiza
           <td>
             <LabelBadges labels={Object.entries(prompt.labels).filter(([label]) => label !== 'latest')} />
             {Object.keys(prompt.labels).every((label) => label === 'latest') && <span className="muted">Not deployed</span>}
+          </td>
+          <td>
+            <CompletenessMeter score={prompt.completeness} />
           </td>
           <td>{prompt.latestVersion === null ? <span className="muted">—</span> : `v${prompt.latestVersion}`}</td>
           <td className="nowrap" title={formatDateTime(prompt.updatedAt)}>

@@ -8,13 +8,15 @@ interface VersionTimelineProps {
   prompt: PromptSummary;
   versions: PromptVersion[];
   onDeploy: (version: PromptVersion) => void;
+  /** Points another label (staging, …) at the version. */
+  onSetLabel: (version: PromptVersion) => void;
   /** Copies an older version forward as a new version (nothing is overwritten). */
   onRestore: (version: PromptVersion) => void;
   restoring: number | null;
 }
 
 /** Every version, newest first, with the labels on it and the way to deploy it or roll back to it. */
-export function VersionTimeline({ prompt, versions, onDeploy, onRestore, restoring }: VersionTimelineProps) {
+export function VersionTimeline({ prompt, versions, onDeploy, onSetLabel, onRestore, restoring }: VersionTimelineProps) {
   const newest = versions[0]?.version;
   const deployed = prompt.labels[PRODUCTION];
   const action = (version: PromptVersion, live: boolean) => {
@@ -48,6 +50,16 @@ export function VersionTimeline({ prompt, versions, onDeploy, onRestore, restori
                   <div className="timeline-heading">
                     <strong className="timeline-version">v{version.version}</strong>
                     <LabelBadges labels={labels.map((label) => [label, version.version])} withVersion={false} />
+                    <PermissionButton
+                      permission="prompt.write"
+                      className="label-add"
+                      onClick={() => onSetLabel(version)}
+                      aria-label={`Set label on v${version.version}…`}
+                      title={`Point staging or another label at v${version.version}`}
+                      data-testid="set-label"
+                    >
+                      + label
+                    </PermissionButton>
                     <span className="timeline-actions">
                       {version.version !== newest && (
                         <PermissionButton

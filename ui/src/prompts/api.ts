@@ -1,5 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { PromptMetadata } from '../../../engine/src/data/prompts';
 import { apiFetch } from '../app/api';
+import type { VersionDiff } from './diffRows';
+
+export type { PromptMetadata };
 
 export type PromptKind = 'text' | 'chat';
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -10,7 +14,7 @@ export interface ChatMessage {
 }
 
 /** A prompt as the list and the prompt page show it (engine/src/data/prompts.ts PromptSummary). */
-export interface PromptSummary {
+export interface PromptSummary extends PromptMetadata {
   key: string;
   name: string;
   description: string | null;
@@ -19,6 +23,8 @@ export interface PromptSummary {
   /** label → version number; `latest` is always the newest version. */
   labels: Record<string, number>;
   latestVersion: number | null;
+  /** 0–100: how much of the metadata is filled in (see completeness.ts). */
+  completeness: number;
   updatedAt: string;
 }
 
@@ -52,6 +58,7 @@ export interface PromptDetail {
 }
 
 export const PRODUCTION = 'production';
+export const STAGING = 'staging';
 
 export const promptsKey = (organizationId: string, projectId: string) => ['orgs', organizationId, 'projects', projectId, 'prompts'] as const;
 export const promptKeyOf = (organizationId: string, projectId: string, key: string) => [...promptsKey(organizationId, projectId), key] as const;
@@ -61,11 +68,22 @@ export const promptPath = (organizationId: string, projectId: string, key: strin
 // The list page shows one page of the engine's maximum size; search filters it in the browser.
 const LIST_LIMIT = 200;
 
-export function usePromptList(organizationId: string, projectId: string) {
+/** What the engine filters the list by; empty strings mean "any". */
+export interface PromptFilters {
+  tag: string;
+  label: string;
+}
+
+export const noFilters: PromptFilters = { tag: '', label: '' };
+
+export function usePromptList(organizationId: string, projectId: string, filters: PromptFilters = noFilters) {
+  const query = new URLSearchParams({ limit: String(LIST_LIMIT) });
+  if (filters.tag) query.set('tag', filters.tag);
+  if (filters.label) query.set('label', filters.label);
   return useQuery({
-    queryKey: promptsKey(organizationId, projectId),
-    queryFn: ({ signal }) =>
-      apiFetch<{ prompts: PromptSummary[]; nextCursor: string | null }>(`${promptsPath(organizationId, projectId)}?limit=${LIST_LIMIT}`, { signal }),
+    // An object, so it can never collide with a prompt's key under promptsKey (see promptKeyOf).
+    queryKey: [...promptsKey(organizationId, projectId), { list: filters }],
+    queryFn: ({ signal }) => apiFetch<{ prompts: PromptSummary[]; nextCursor: string | null }>(`${promptsPath(organizationId, projectId)}?${query}`, { signal }),
   });
 }
 
@@ -76,10 +94,16 @@ export function usePromptDetail(organizationId: string, projectId: string, key: 
   });
 }
 
-/** A version as plain lines for diffs: the template, or each chat message under its role. */
-export function versionText(version: PromptVersion): string {
-  if (version.messages) return version.messages.map((message) => `[${message.role}]\n${message.content}`).join('\n\n');
-  return version.template ?? '';
+/** The engine's diff of two versions of a prompt (text by line, chat by message, settings as JSON). */
+export function useVersionDiff(organizationId: string, projectId: string, key: string, from: number, to: number, enabled = true) {
+  return useQuery({
+    queryKey: [...promptKeyOf(organizationId, projectId, key), { diff: [from, to] }],
+    queryFn: ({ signal }) => apiFetch<VersionDiff>(`${promptPath(organizationId, projectId, key)}/diff?from=${from}&to=${to}`, { signal }),
+    enabled,
+    // Versions never change, so neither does their diff; keep the last one on screen while the next loads.
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
 }
 
 /** The labels pointing at a version, `production` first and `latest` last. */
