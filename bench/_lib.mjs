@@ -70,6 +70,22 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The environment of an engine on its own embedded PostgreSQL in `home`, initialised headless with a project key. */
+export async function embeddedEngineEnv(home, apiKey) {
+  return {
+    DATA_PROVIDER: 'embedded',
+    FORPROMPT_HOME: home,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    DATABASE_URL: '',
+    ENCRYPTION_KEY: '',
+    FORPROMPT_INIT_USER_EMAIL: 'bench@example.com',
+    FORPROMPT_INIT_USER_PASSWORD: 'benchmark-password',
+    FORPROMPT_INIT_ORG_NAME: 'Bench',
+    FORPROMPT_INIT_PROJECT_NAME: 'Bench',
+    FORPROMPT_INIT_PROJECT_API_KEY: apiKey,
+  };
+}
+
 /** Spawns the built engine and resolves once /readyz answers 200, with the time that took. */
 export async function startEngine(env) {
   const port = await freePort();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, startEngine } from './_lib.mjs';
+import { embeddedEngineEnv, startEngine } from './_lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -39,19 +39,7 @@ async function seed(databaseUrl) {
 }
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-bench-fetch-'));
-const env = {
-  DATA_PROVIDER: 'embedded',
-  FORPROMPT_HOME: home,
-  EMBEDDED_PG_PORT: String(await freePort()),
-  DATABASE_URL: '',
-  ENCRYPTION_KEY: '',
-  FORPROMPT_INIT_USER_EMAIL: 'bench@example.com',
-  FORPROMPT_INIT_USER_PASSWORD: 'benchmark-password',
-  FORPROMPT_INIT_ORG_NAME: 'Bench',
-  FORPROMPT_INIT_PROJECT_NAME: 'Bench',
-  FORPROMPT_INIT_PROJECT_API_KEY: API_KEY,
-};
-const engine = await startEngine(env);
+const engine = await startEngine(await embeddedEngineEnv(home, API_KEY));
 try {
   const state = JSON.parse(fs.readFileSync(path.join(home, 'embedded-pg.json'), 'utf8'));
   await seed(`postgres://forprompt:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/forprompt`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds what `npm start` needs — sdk, engine, desktop (tsc) and the dashboard (vite) — skipping each
+// Builds what `npm start` needs — sdk and its CLI, engine, desktop (tsc) and the dashboard (vite) — skipping each
 // package whose sources have not changed since its last build. `--force` rebuilds everything.
 // Runs at `npm install` (prepare), before `npm start` and before `npm test`.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,10 @@ function bin(workspace, pkg, file) {
 const tsc = (workspace) => bin(workspace, 'typescript', 'bin/tsc');
 
 const packages = [
-  { name: 'sdk', inputs: ['src', 'tsconfig.json', 'package.json'], command: [tsc('sdk'), '-p', 'tsconfig.json'] },
+  // ES modules and CommonJS, both with types (sdk/build.mjs).
+  { name: 'sdk', inputs: ['src', 'tsconfig.json', 'tsconfig.cjs.json', 'build.mjs', 'package.json'], command: [path.join(root, 'sdk/build.mjs')] },
+  // The CLI compiles against the SDK's types, so a change to the SDK's sources rebuilds it too.
+  { name: 'sdk/cli', inputs: ['src', 'tsconfig.json', 'package.json', '../src'], command: [tsc('sdk/cli'), '-p', 'tsconfig.json'] },
   { name: 'engine', inputs: ['src', 'tsconfig.json', 'package.json', 'drizzle'], command: [tsc('engine'), '-p', 'tsconfig.json'] },
   { name: 'desktop', inputs: ['src', 'tsconfig.json', 'package.json'], command: [tsc('desktop'), '-p', 'tsconfig.json'] },
   {

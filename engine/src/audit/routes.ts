@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
-import { boundedDate, text } from '../http/fields.js';
+import { boundedDate, encodeTimeIdCursor, text, timeIdCursor } from '../http/fields.js';
 import type { AuditEntry, AuditQuery } from '../data/provider.js';
 
 const tags = ['audit log'];
@@ -14,19 +14,7 @@ const auditQuery = z.object({
   until: boundedDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** The `nextCursor` of the previous page. */
-  cursor: z
-    .string()
-    .max(200)
-    .transform((value, ctx) => {
-      const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-      const date = boundedDate.safeParse(createdAt);
-      if (!date.success || !z.uuid().safeParse(id).success) {
-        ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
-        return z.NEVER;
-      }
-      return { createdAt: date.data, id: id! };
-    })
-    .optional(),
+  cursor: timeIdCursor.optional(),
 });
 const entryView = z.object({
   id: z.uuid(),
@@ -43,11 +31,11 @@ const entryView = z.object({
   createdAt: z.date(),
 });
 
-const cursorOf = (entry: AuditEntry) => Buffer.from(`${entry.createdAt.toISOString()}|${entry.id}`).toString('base64url');
+const cursorOf = (entry: AuditEntry) => encodeTimeIdCursor(entry.createdAt, entry.id);
 
 function toQuery(query: z.infer<typeof auditQuery>, limit: number): AuditQuery {
   const { cursor, ...filters } = query;
-  return { ...filters, limit, ...(cursor && { before: cursor }) };
+  return { ...filters, limit, ...(cursor && { before: { createdAt: cursor.at, id: cursor.id } }) };
 }
 
 /** A CSV field: quoted, quotes doubled, and formula-leading characters neutralised for spreadsheets. */

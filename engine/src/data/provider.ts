@@ -8,6 +8,7 @@
  */
 import type { ClerkSyncStore } from './clerk-sync.js';
 import type { PromotionStore, PromptStore } from './prompts.js';
+import type { TraceStore } from './traces.js';
 import type { ChangeFeed } from './ports/change-feed.js';
 import type { JobQueue } from './ports/job-queue.js';
 import type { RateLimitStore } from './ports/rate-limit.js';
@@ -383,6 +384,8 @@ export interface DataProvider {
   readonly invitations: InvitationStore;
   readonly projects: ProjectStore;
   readonly prompts: PromptStore;
+  /** Traces and spans sent by applications (ingestion and the trace queries). */
+  readonly traces: TraceStore;
   readonly promotions: PromotionStore;
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;

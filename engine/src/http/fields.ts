@@ -25,6 +25,25 @@ export const boundedDate = z.coerce
   .min(EARLIEST, 'expected a date after 1970')
   .max(LATEST, 'expected a date before the year 10000');
 
+/**
+ * A keyset cursor over (time, uuid), as a list's `nextCursor` hands it out: the base64url of
+ * `<ISO time>|<uuid>` of the page's last entry. Anything else is refused as not a cursor.
+ */
+export const timeIdCursor = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const [time, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+    const date = boundedDate.safeParse(time);
+    if (!date.success || !z.uuid().safeParse(id).success) {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
+      return z.NEVER;
+    }
+    return { at: date.data, id: id! };
+  });
+
+export const encodeTimeIdCursor = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+
 /** Destructive deletes ask the user to type the slug of what goes: `{ confirmSlug }` must match it. */
 export const confirmSlugBody = z.strictObject({ confirmSlug: z.string().min(1, 'type the slug to confirm') });
 

@@ -9,9 +9,10 @@ import { promptDashboardRoutes } from '../prompts/dashboard-routes.js';
 import { promotionRoutes } from '../prompts/promotion-routes.js';
 import { bundleRoutes } from '../prompts/bundle-routes.js';
 import { promptV1Routes } from '../prompts/v1-routes.js';
+import { traceRoutes } from '../traces/routes.js';
 import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...promptCompatRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...promptCompatRoutes()];
 }

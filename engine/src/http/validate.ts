@@ -3,10 +3,13 @@ import { ValidationError, type FieldIssue } from '../errors.js';
 
 type Part = 'params' | 'query' | 'body';
 
-/** Zod issues as field issues: `body.name: expected a string`, `body.extra: unknown field`. */
-export function toFieldIssues(part: Part, error: z.ZodError): FieldIssue[] {
+/**
+ * Zod issues as field issues under `prefix` (a request part, or a path within one such as `batch.3`):
+ * `body.name: expected a string`, `body.extra: unknown field`.
+ */
+export function toFieldIssues(prefix: string, error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
-    const base = [part, ...issue.path.map(String)].join('.');
+    const base = [prefix, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: `${base}.${key}`, message: 'unknown field' }));
     }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresProvider } from '../data/postgres/provider.js';
-import type { DataProvider, WriteContext } from '../data/provider.js';
+import type { DataProvider } from '../data/provider.js';
 import { createTestDatabase } from '../../test/helpers/db.js';
-import { serveApp, silentLogger } from '../../test/helpers/app.js';
-import { apiKeyPrefix, generateApiKey, sha256Hex } from '../lib/tokens.js';
+import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
 
 /** The public prompt API, called as an application calls it: with a project API key. */
 describe('prompts through /api/v1', () => {
@@ -16,14 +15,7 @@ describe('prompts through /api/v1', () => {
     database = await createTestDatabase();
     provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
     server = await serveApp(provider);
-    for (const name of ['a', 'b'] as const) {
-      const system: WriteContext = { actor: { type: 'system' } };
-      const user = await provider.users.create(system, { email: `${name}@example.com` });
-      const organization = await provider.orgs.create(system, { name: `Org ${name}`, ownerUserId: user.id });
-      const project = await provider.projects.create(system, organization.id, { name: `Project ${name}` });
-      keys[name] = generateApiKey();
-      await provider.apiKeys.create(system, organization.id, project.id, { name: 'test', keyHash: sha256Hex(keys[name]), keyPrefix: apiKeyPrefix(keys[name]), expiresAt: null });
-    }
+    for (const name of ['a', 'b'] as const) keys[name] = (await projectWithApiKey(provider, name)).apiKey;
   });
   afterAll(async () => {
     await server?.close();

@@ -42,6 +42,8 @@ export interface Target {
   /** A protected label of the project (`gated`), and a pending promotion request for it. */
   label: string;
   requestId: string;
+  /** A trace of the project (the client's trace id). */
+  traceId: string;
 }
 
 export interface OrgFixture extends Target {
@@ -116,6 +118,7 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys/:keyId/rotate': { gracePeriodHours: 1 },
     'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
     'POST /api/v1/prompts': { key: 'sample-prompt', template: 'Sample {{thing}}' },
+    'POST /api/v1/ingest': { batch: [{ id: 'sample-event', timestamp: new Date().toISOString(), type: 'trace-create', body: { id: 'sample-trace', name: 'Sample' } }] },
     'PATCH /api/v1/prompts/:key/labels': { labels: { production: 1 } },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts': { key: `sample-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, template: 'Sample {{thing}}' },
     'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key': { name: 'Renamed prompt' },
@@ -197,7 +200,14 @@ export async function startWorld(): Promise<World> {
     const prompt = await api.post('/api/v1/prompts', { key: promptKey, template: `Hello from ${label}`, labels: ['production'] }, { headers: { 'x-api-key': key.body.secret } });
     expectStatus(prompt, 201);
     const gate = await gatedRequest(owner, orgId, project.id, promptKey, key.body.secret);
-    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, ...pending, ...gate };
+    const traceId = `trace-${label.toLowerCase()}`;
+    const traced = await api.post<{ results: Array<{ status: number }> }>(
+      '/api/v1/ingest',
+      { batch: [{ id: `event-${traceId}`, timestamp: new Date().toISOString(), type: 'trace-create', body: { id: traceId, name: `Trace of ${label}`, promptKey } }] },
+      { headers: { 'x-api-key': key.body.secret } },
+    );
+    expect(traced.body.results?.[0]?.status, describeResponse(traced)).toBe(201);
+    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, ...pending, ...gate };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -272,6 +282,8 @@ export async function startWorld(): Promise<World> {
     const prompt = await provider.prompts.create(ctx, project.id, { key: unique('prompt'), name: 'Sandbox prompt' }, { template: 'Sandbox', variables: [], labels: ['production'] });
     await provider.promotions.protect(ctx, project.id, 'gated');
     const asked = await provider.prompts.moveLabels({ actor: { type: 'api_key', apiKeyId: apiKey.id } }, project.id, prompt.key, [{ label: 'gated', version: 1 }]);
+    const traceId = unique('trace');
+    await provider.traces.ingest(ctx, project.id, [{ id: unique('event'), timestamp: new Date().toISOString(), type: 'trace-create', body: { id: traceId, name: 'Sandbox trace' } }]);
     return {
       orgId: organization.id,
       orgSlug: organization.slug,
@@ -286,6 +298,7 @@ export async function startWorld(): Promise<World> {
       key: prompt.key,
       label: 'gated',
       requestId: asked.promotionRequests[0]!.id,
+      traceId,
     };
   };
 

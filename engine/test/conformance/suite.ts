@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../src/errors.js';
+import type { IngestEvent } from '@forprompt/sdk/ingest';
 import type { DataProvider, OutboxEvent, WriteContext } from '../../src/data/provider.js';
 
 export interface ProviderUnderTest {
@@ -277,6 +278,70 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         await expect(provider.prompts.createVersion(second.ctx, second.project.id, 'private', text('hijack'))).rejects.toMatchObject({ code: 'prompt_not_found' });
         await expect(provider.prompts.delete(second.ctx, second.project.id, 'private')).rejects.toMatchObject({ code: 'prompt_not_found' });
         expect((await provider.prompts.listVersions(first.project.id, 'private')).length).toBe(1);
+      });
+    });
+
+    describe('traces', () => {
+      let eventCounter = 0;
+      const at = (second: number) => new Date(Date.UTC(2025, 0, 31, 12, 0, second)).toISOString();
+      const event = <E extends IngestEvent>(type: E['type'], body: E['body'], timestamp = at(0)) =>
+        ({ id: `conformance-event-${++eventCounter}`, timestamp, type, body }) as IngestEvent;
+      async function tracedProject() {
+        const { ctx, organization } = await userAndOrganization();
+        return { ctx, project: await provider.projects.create(ctx, organization.id, { name: 'Traced' }) };
+      }
+
+      it('applies a batch once: a retry, a repeat within the batch and a replica racing it are duplicates', async () => {
+        const { ctx, project } = await tracedProject();
+        const batch = [
+          event('trace-create', { id: 'chat-1', name: 'Chat', promptKey: 'support', promptVersion: 3, userId: 'u1', tags: ['beta'] }),
+          ...Array.from({ length: 20 }, (_, n) => event('span-create', { id: `chat-1-${n}`, traceId: 'chat-1', usage: { inputTokens: 2, outputTokens: 1 }, costUsd: 0.01 })),
+        ];
+        const other = replica();
+        const [first, second] = await Promise.all([provider.traces.ingest(ctx, project.id, batch), other.traces.ingest(ctx, project.id, batch)]);
+        batch.forEach((_, index) => expect([first[index], second[index]].sort()).toEqual(['applied', 'duplicate']));
+        expect(await provider.traces.ingest(ctx, project.id, batch)).toEqual(batch.map(() => 'duplicate'));
+        const repeated = event('span-create', { id: 'chat-1-extra', traceId: 'chat-1', usage: { inputTokens: 5 } });
+        expect(await provider.traces.ingest(ctx, project.id, [repeated, repeated])).toEqual(['applied', 'duplicate']);
+        expect(await provider.traces.get(project.id, 'chat-1')).toMatchObject({
+          name: 'Chat', promptKey: 'support', promptVersion: 3, userId: 'u1', tags: ['beta'], spanCount: 21, inputTokens: 45, outputTokens: 20, costUsd: 0.2,
+        });
+      });
+
+      it('creates the trace of a span that comes first, fills it in from the trace events, and recounts on updates', async () => {
+        const { ctx, project } = await tracedProject();
+        await provider.traces.ingest(ctx, project.id, [event('span-create', { id: 'first', traceId: 'later', startTime: at(5), endTime: at(6) })]);
+        expect(await provider.traces.get(project.id, 'later')).toMatchObject({ name: null, status: 'active', spanCount: 1, startedAt: new Date(at(5)), latencyMs: 1000 });
+        await provider.traces.ingest(ctx, project.id, [
+          event('trace-create', { id: 'later', name: 'Later', startTime: at(4), metadata: { a: 1 } }),
+          event('span-create', { id: 'second', traceId: 'later', parentSpanId: 'first', type: 'tool_call', startTime: at(7), durationMs: 2000 }),
+          event('span-update', { id: 'first', traceId: 'later', status: 'error' }),
+          event('trace-update', { id: 'later', status: 'completed', metadata: { b: 2 } }),
+        ]);
+        const trace = await provider.traces.get(project.id, 'later');
+        expect(trace).toMatchObject({ name: 'Later', status: 'error', errorCount: 1, spanCount: 2, startedAt: new Date(at(4)), latencyMs: 5000, metadata: { a: 1, b: 2 } });
+        expect(trace!.spans.map((span) => [span.spanId, span.parentSpanId, span.type, span.status, span.durationMs])).toEqual([
+          ['first', null, 'message', 'error', 1000],
+          ['second', 'first', 'tool_call', 'ok', 2000],
+        ]);
+      });
+
+      it("lists a project's traces newest first with filters and keyset pages, and keeps them from other projects", async () => {
+        const { ctx, project } = await tracedProject();
+        const other = await tracedProject();
+        await provider.traces.ingest(ctx, project.id, Array.from({ length: 5 }, (_, n) => event('trace-create', { id: `t${n}`, sessionId: n % 2 ? 'odd' : 'even', startTime: at(n) })));
+        const all = await provider.traces.list(project.id, { limit: 10 });
+        expect(all.map((trace) => trace.traceId)).toEqual(['t4', 't3', 't2', 't1', 't0']);
+        const firstPage = await provider.traces.list(project.id, { limit: 2 });
+        const nextPage = await provider.traces.list(project.id, { limit: 2, after: firstPage.at(-1)!.cursor });
+        expect(nextPage.map((trace) => trace.traceId)).toEqual(['t2', 't1']);
+        expect((await provider.traces.list(project.id, { limit: 10, sessionId: 'odd' })).map((trace) => trace.traceId)).toEqual(['t3', 't1']);
+        expect((await provider.traces.list(project.id, { limit: 10, from: new Date(at(1)), to: new Date(at(3)) })).map((trace) => trace.traceId)).toEqual(['t2', 't1']);
+        expect(await provider.traces.list(other.project.id, { limit: 10 })).toEqual([]);
+        expect(await provider.traces.get(other.project.id, 't1')).toBeNull();
+        // Event ids are per project: the same id elsewhere is a new event.
+        expect(await provider.traces.ingest(other.ctx, other.project.id, [{ ...event('trace-create', { id: 't1' }), id: 'shared-id' }])).toEqual(['applied']);
+        expect(await provider.traces.ingest(ctx, project.id, [{ ...event('trace-create', { id: 't1' }), id: 'shared-id' }])).toEqual(['applied']);
       });
     });
 

@@ -2,12 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { DataProvider } from '../../src/data/provider.js';
+import type { DataProvider, WriteContext } from '../../src/data/provider.js';
 import { createApp, type AppOptions } from '../../src/http/app.js';
 import { createServices, type ServiceInputs, type Services } from '../../src/http/services.js';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
 import { toOpenApiPath, type AnyRouteDefinition } from '../../src/http/registry.js';
 import { featureRoutes } from '../../src/http/routes.js';
+import { apiKeyPrefix, generateApiKey, sha256Hex } from '../../src/lib/tokens.js';
 import { systemRoutes } from '../../src/system/routes.js';
 import { isPublicPath, ResponseContract, type OpenApiDocument } from './openapi-contract.js';
 import { checkingResponses } from './response-check.js';
@@ -49,4 +50,18 @@ export async function serveApp(provider: DataProvider, options: AppOptions & { c
     routes,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * An owner, an organization and a project made through the provider, with a project API key (the
+ * secret, to send as `x-api-key`). `name` keeps the owner's email unique within the database.
+ */
+export async function projectWithApiKey(provider: DataProvider, name: string): Promise<{ organizationId: string; projectId: string; apiKey: string }> {
+  const system: WriteContext = { actor: { type: 'system' } };
+  const user = await provider.users.create(system, { email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@example.com` });
+  const organization = await provider.orgs.create(system, { name: `Org ${name}`, ownerUserId: user.id });
+  const project = await provider.projects.create(system, organization.id, { name: `Project ${name}` });
+  const apiKey = generateApiKey();
+  await provider.apiKeys.create(system, organization.id, project.id, { name: 'test', keyHash: sha256Hex(apiKey), keyPrefix: apiKeyPrefix(apiKey), expiresAt: null });
+  return { organizationId: organization.id, projectId: project.id, apiKey };
 }

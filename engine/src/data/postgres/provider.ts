@@ -23,6 +23,7 @@ import { promotionStore } from './stores/promotions.js';
 import { providerKeyStore } from './stores/provider-keys.js';
 import { sessionStore } from './stores/sessions.js';
 import { setupStore } from './stores/setup.js';
+import { traceStore } from './stores/traces.js';
 import { userStore } from './stores/users.js';
 
 export interface PostgresProviderOptions {
@@ -61,6 +62,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     projects: projectStore(db),
     prompts: promptStore(db),
     promotions: promotionStore(db),
+    traces: traceStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     audit: auditStore(db),

@@ -22,7 +22,7 @@ import { prompts, promptVersions } from './prompts.js';
 const usd = (name: string) => numeric(name, { precision: 18, scale: 8, mode: 'number' });
 
 // trace_id / span_id are chosen by the client, unique per project; `id` is ours.
-// The token, cost and span counters are maintained by ingestion so lists need no aggregation.
+// The token, cost, span and error counters are maintained by ingestion so lists need no aggregation.
 export const traces = pgTable(
   'traces',
   {
@@ -43,7 +43,12 @@ export const traces = pgTable(
     sessionId: text('session_id'),
     tags: textArray('tags'),
     metadata: jsonObject('metadata'),
+    // What the trace as a whole received and answered (any JSON; spans hold the steps).
+    input: jsonb('input'),
+    output: jsonb('output'),
     spanCount: integer('span_count').notNull().default(0),
+    // Spans with status `error`; any makes the trace's status `error`.
+    errorCount: integer('error_count').notNull().default(0),
     inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
     outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
     cost: usd('cost').notNull().default(0),

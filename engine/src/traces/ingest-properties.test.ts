@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestResponse } from '@forprompt/sdk/ingest';
+import { createPostgresProvider } from '../data/postgres/provider.js';
+import type { DataProvider } from '../data/provider.js';
+import { createTestDatabase } from '../../test/helpers/db.js';
+import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
+
+// What parsers and databases trip over: NUL, lone surrogates, huge and odd numbers, far dates, deep nesting.
+const nasty = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.string({ maxLength: 30 }).map((value) => `${value}\u0000`),
+  fc.constantFrom('', '\ud800', 'x'.repeat(600), '+275760-09-13T00:00:00.000Z', '0000-01-01T00:00:00Z', '2025-01-31T12:00:00', 'trace-delete'),
+  fc.constantFrom(-1, 0, 1.5, 1e308, -1e308, 2 ** 31, 2 ** 53 + 1, 8.64e15, true, null, [], {}),
+  fc.constant(Array.from({ length: 40 }).reduce<unknown>((inner) => ({ deeper: inner }), 'bottom')),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const clientId = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('t-1', 't-2', 's-1', 's-2'));
+const time = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+
+const traceBody = fc.record(
+  {
+    id: clientId,
+    name: fc.string({ maxLength: 20 }),
+    promptKey: fc.string({ minLength: 1, maxLength: 20 }),
+    promptVersion: fc.integer({ min: 1, max: 20 }),
+    tags: fc.array(fc.string({ minLength: 1, maxLength: 8 }), { maxLength: 3 }),
+    metadata: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    input: fc.jsonValue({ maxDepth: 2 }),
+    startTime: time,
+    status: fc.constantFrom('active', 'completed', 'error'),
+  },
+  { requiredKeys: ['id'] },
+);
+const spanBody = fc.record(
+  {
+    id: clientId,
+    traceId: clientId,
+    parentSpanId: clientId,
+    type: fc.constantFrom('message', 'llm_call', 'tool_call'),
+    role: fc.constantFrom('user', 'assistant', 'system', 'tool'),
+    output: fc.jsonValue({ maxDepth: 2 }),
+    model: fc.constantFrom('gpt-4o-mini', 'other'),
+    usage: fc.record({ inputTokens: fc.nat({ max: 100_000 }), outputTokens: fc.nat({ max: 100_000 }) }, { requiredKeys: [] }),
+    costUsd: fc.double({ min: 0, max: 10, noNaN: true }),
+    startTime: time,
+    durationMs: fc.nat({ max: 60_000 }),
+    status: fc.constantFrom('ok', 'error'),
+  },
+  { requiredKeys: ['id', 'traceId'] },
+);
+const validEvent = fc.oneof(
+  fc.record({ id: clientId, timestamp: time, type: fc.constantFrom('trace-create', 'trace-update'), body: traceBody }),
+  fc.record({ id: clientId, timestamp: time, type: fc.constantFrom('span-create', 'span-update'), body: spanBody }),
+);
+/** A valid event with one field (of the envelope or the body) replaced, added or removed. */
+const brokenEvent = fc.tuple(validEvent, fc.constantFrom('id', 'timestamp', 'type', 'body', 'extra'), fc.constantFrom('id', 'traceId', 'name', 'metadata', 'usage', 'startTime', 'endTime', 'durationMs', 'unknown'), nasty, fc.boolean()).map(
+  ([event, eventField, bodyField, value, inBody]) => {
+    if (inBody) return { ...event, body: { ...event.body, [bodyField]: value } } as unknown;
+    const copy: Record<string, unknown> = { ...event, [eventField]: value };
+    if (value === null) delete copy[eventField];
+    return copy;
+  },
+);
+const anyEvent = fc.oneof({ weight: 3, arbitrary: validEvent }, { weight: 3, arbitrary: brokenEvent }, { weight: 1, arbitrary: nasty });
+
+describe('ingestion of arbitrary events', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let provider: DataProvider;
+  let server: Awaited<ReturnType<typeof serveApp>>;
+  let key = '';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+    server = await serveApp(provider);
+    key = (await projectWithApiKey(provider, 'properties')).apiKey;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await provider?.close();
+    await database?.drop();
+  });
+
+  it('never answers 5xx; answers every event; every refused event names its fields under batch.<index>', async () => {
+    const seen = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyEvent, { minLength: 1, maxLength: 12 }), async (batch) => {
+        const response = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+        const text = await response.text();
+        expect(response.status, text).toBe(207);
+        const { results } = JSON.parse(text) as IngestResponse;
+        expect(results).toHaveLength(batch.length);
+        results.forEach((result, index) => {
+          seen.set(result.status, (seen.get(result.status) ?? 0) + 1);
+          expect([200, 201, 400], text).toContain(result.status);
+          if (result.status !== 400) return;
+          const issues = result.error?.details?.issues ?? [];
+          expect(issues.length, text).toBeGreaterThan(0);
+          for (const issue of issues) {
+            expect(issue.path, text).toMatch(new RegExp(`^batch\\.${index}(\\.|$)`));
+            expect(issue.message, text).not.toBe('');
+          }
+        });
+        // Each trace's counters agree with its spans.
+        const { traces } = (await (await fetch(`${server.url}/api/v1/traces?limit=200`, { headers: { 'x-api-key': key } })).json()) as { traces: Array<{ traceId: string; spanCount: number }> };
+        for (const summary of traces.slice(0, 3)) {
+          const detail = (await (await fetch(`${server.url}/api/v1/traces/${encodeURIComponent(summary.traceId)}`, { headers: { 'x-api-key': key } })).json()) as { spans: unknown[] };
+          expect(detail.spans.length).toBe(summary.spanCount);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // The generators reach every outcome: applied, duplicate and refused.
+    expect([...seen.keys()].sort()).toEqual([200, 201, 400]);
+  });
+});

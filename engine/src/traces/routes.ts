@@ -1,0 +1,61 @@
+import { INGEST_LIMITS } from '@forprompt/sdk/ingest';
+import { apiKeyOf } from '../access/context.js';
+import { requestContext } from '../auth/session-cookie.js';
+import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
+import { ingestEnvelope, ingestResponseView, traceDetailView, traceIdParams, traceListQuery, tracePageView } from './schema.js';
+import { getTrace, ingestBatch, listTraces } from './service.js';
+
+const tags = ['traces (public API)'];
+
+export function traceRoutes(): AnyRouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/ingest',
+      surface: 'v1',
+      auth: 'apiKey',
+      summary: 'Send traces and spans: a batch of events (trace-create, trace-update, span-create, span-update), each answered on its own',
+      description:
+        'Up to 1,000 events or 5 MB. Each event carries a client-generated id: an id seen before is answered 200 and not applied ' +
+        'again, so a retried batch never duplicates. An invalid event is answered 400 with its fields named (`batch.3.body.traceId`) ' +
+        'while the rest of the batch is applied. The event schemas are published as `@forprompt/sdk/ingest`.',
+      tags,
+      request: { body: ingestEnvelope },
+      responses: { 207: { description: 'One result per event, in batch order', schema: ingestResponseView } },
+      bodyLimitBytes: INGEST_LIMITS.batchBytes,
+      handler: async ({ body }, { req, res, services }) => {
+        const { projectId, apiKeyId } = apiKeyOf(res);
+        return new Reply(207, await ingestBatch(services, requestContext(req, { type: 'api_key', apiKeyId }), projectId, body.batch));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/traces',
+      surface: 'v1',
+      auth: 'apiKey',
+      summary: "The project's traces, newest first, a page at a time; filter by prompt, version, user, session, status and time",
+      tags,
+      request: { query: traceListQuery },
+      responses: { 200: { description: 'A page of traces', schema: tracePageView } },
+      handler: async ({ query }, { res, services }) => {
+        const { projectId } = apiKeyOf(res);
+        const { cursor, ...filters } = query;
+        return listTraces(services, projectId, { ...filters, ...(cursor && { after: { startedAt: cursor.at, id: cursor.id } }) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/traces/:traceId',
+      surface: 'v1',
+      auth: 'apiKey',
+      summary: 'A trace by your trace id, with its spans',
+      tags,
+      request: { params: traceIdParams },
+      responses: {
+        200: { description: 'The trace and its spans', schema: traceDetailView },
+        404: { description: 'The project has no trace with this id (trace_not_found)' },
+      },
+      handler: async ({ params }, { res, services }) => getTrace(services, apiKeyOf(res).projectId, params.traceId),
+    }),
+  ];
+}

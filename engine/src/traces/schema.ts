@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { INGEST_LIMITS } from '@forprompt/sdk/ingest';
+import { boundedDate, text, timeIdCursor } from '../http/fields.js';
+
+/**
+ * The ingest body as the route checks it: only the envelope. Each event is validated on its own with
+ * the SDK's shared schema (service.ts), so that one bad event does not refuse the batch.
+ */
+export const ingestEnvelope = z.strictObject({
+  batch: z
+    .array(z.unknown(), { error: 'batch must be an array of events' })
+    .min(1, 'batch must hold at least one event')
+    .max(INGEST_LIMITS.batchEvents, `batch must hold at most ${INGEST_LIMITS.batchEvents} events`),
+});
+
+const fieldIssue = z.object({ path: z.string(), message: z.string() });
+
+export const ingestResponseView = z.object({
+  results: z
+    .array(
+      z.object({
+        id: z.string().nullable().describe("The event's id (null when it had no usable id)"),
+        status: z.union([z.literal(201), z.literal(200), z.literal(400)]).describe('201 applied; 200 applied before (a retry), nothing applied twice; 400 invalid, do not retry'),
+        error: z.object({ code: z.string(), message: z.string(), details: z.object({ issues: z.array(fieldIssue) }).optional() }).optional(),
+      }),
+    )
+    .describe('One result per event, in the order of the batch'),
+});
+
+const traceStatus = z.enum(['active', 'completed', 'error']);
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const traceIdParams = z.object({ traceId: text(INGEST_LIMITS.idLength).min(1, 'required') });
+
+export const traceListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** The `nextCursor` of the previous page. */
+    cursor: timeIdCursor.optional(),
+    promptKey: text(INGEST_LIMITS.promptKeyLength).optional(),
+    promptVersion: z.coerce.number().int().min(1).max(1_000_000_000, 'at most 1000000000').optional(),
+    userId: text(INGEST_LIMITS.userIdLength).optional(),
+    sessionId: text(INGEST_LIMITS.userIdLength).optional(),
+    status: traceStatus.optional(),
+    /** Traces started at or after this time. */
+    from: boundedDate.optional(),
+    /** Traces started before this time. */
+    to: boundedDate.optional(),
+  })
+  .refine((query) => !(query.from && query.to && query.from > query.to), { message: 'must not be before from', path: ['to'] });
+
+export const traceSummaryView = z.object({
+  traceId: z.string().describe("Your trace id"),
+  name: z.string().nullable(),
+  promptKey: z.string().nullable(),
+  promptVersion: z.int().nullable(),
+  model: z.string().nullable(),
+  source: z.string().nullable(),
+  status: traceStatus.describe('`error` when any span failed'),
+  userId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  tags: z.array(z.string()),
+  metadata: jsonObject,
+  spanCount: z.int(),
+  errorCount: z.int().describe('Spans with status `error`'),
+  inputTokens: z.int(),
+  outputTokens: z.int(),
+  costUsd: z.number(),
+  latencyMs: z.int().nullable().describe('From the start to the end of the trace, or of its last span'),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const spanView = z.object({
+  spanId: z.string(),
+  traceId: z.string(),
+  parentSpanId: z.string().nullable(),
+  type: z.enum(['message', 'llm_call', 'tool_call']),
+  role: z.enum(['user', 'assistant', 'system', 'tool']).nullable(),
+  name: z.string().nullable(),
+  input: z.unknown().describe('Any JSON (null when none)'),
+  output: z.unknown().describe('Any JSON (null when none)'),
+  model: z.string().nullable(),
+  inputTokens: z.int().nullable(),
+  outputTokens: z.int().nullable(),
+  costUsd: z.number().nullable(),
+  durationMs: z.int().nullable(),
+  status: z.enum(['ok', 'error']),
+  metadata: jsonObject,
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+});
+
+export const tracePageView = z.object({ traces: z.array(traceSummaryView), nextCursor: z.string().nullable() });
+
+export const traceDetailView = traceSummaryView.extend({
+  input: z.unknown().describe('Any JSON (null when none)'),
+  output: z.unknown().describe('Any JSON (null when none)'),
+  spans: z.array(spanView).describe('By start time; nest them by parentSpanId'),
+});

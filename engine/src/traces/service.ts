@@ -1,0 +1,59 @@
+import { ingestEventSchema, INGEST_LIMITS, type IngestEvent, type IngestResponse, type IngestResult } from '@forprompt/sdk/ingest';
+import { NotFoundError } from '../errors.js';
+import type { WriteContext } from '../data/provider.js';
+import type { TraceDetail, TraceQuery, TraceSummary } from '../data/traces.js';
+import { encodeTimeIdCursor } from '../http/fields.js';
+import type { Services } from '../http/services.js';
+import { toFieldIssues } from '../http/validate.js';
+
+/** The event's own id when it has a usable one, so the client can match the result to it. */
+function idOf(event: unknown): string | null {
+  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= INGEST_LIMITS.idLength ? id : null;
+}
+
+/**
+ * Validates each event on its own with the SDK's shared schema and applies the valid ones in one
+ * transaction: the answer holds one result per event, in batch order (201 applied, 200 duplicate,
+ * 400 with the fields named as `batch.<index>.…`).
+ */
+export async function ingestBatch(services: Services, ctx: WriteContext, projectId: string, batch: unknown[]): Promise<IngestResponse> {
+  const results: IngestResult[] = [];
+  const valid: Array<{ index: number; event: IngestEvent }> = [];
+  batch.forEach((raw, index) => {
+    const parsed = ingestEventSchema.safeParse(raw);
+    if (parsed.success) {
+      valid.push({ index, event: parsed.data });
+      return;
+    }
+    const issues = toFieldIssues(`batch.${index}`, parsed.error);
+    const fields = [...new Set(issues.map((issue) => issue.path))].join(', ');
+    results[index] = { id: idOf(raw), status: 400, error: { code: 'validation_error', message: `Invalid event: ${fields}`, details: { issues } } };
+  });
+  const outcomes = await services.provider.traces.ingest(
+    ctx,
+    projectId,
+    valid.map(({ event }) => event),
+  );
+  valid.forEach(({ index, event }, position) => {
+    results[index] = { id: event.id, status: outcomes[position] === 'applied' ? 201 : 200 };
+  });
+  return { results };
+}
+
+/** A page of the trace list, newest first, with the cursor of the next page (null on the last). */
+export async function listTraces(services: Services, projectId: string, query: TraceQuery): Promise<{ traces: TraceSummary[]; nextCursor: string | null }> {
+  const page = await services.provider.traces.list(projectId, { ...query, limit: query.limit + 1 });
+  const shown = page.slice(0, query.limit);
+  const last = page.length > query.limit ? shown.at(-1)!.cursor : null;
+  return {
+    traces: shown.map(({ cursor: _cursor, ...trace }) => trace),
+    nextCursor: last ? encodeTimeIdCursor(last.startedAt, last.id) : null,
+  };
+}
+
+export async function getTrace(services: Services, projectId: string, traceId: string): Promise<TraceDetail> {
+  const trace = await services.provider.traces.get(projectId, traceId);
+  if (!trace) throw new NotFoundError('Trace', 'trace_not_found');
+  return trace;
+}
