@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
+import { runCli, temporaryDirectory } from '../sdk/cli/test/helpers.js';
 import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
 
 const sections = [
@@ -14,6 +16,11 @@ const sections = [
 ] as const;
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const mcpClients = ['claude-desktop', 'claude-code', 'cursor', 'continue', 'windsurf', 'vscode'] as const;
+
+interface McpServersConfig {
+  mcpServers: { forprompt: { command: string; args: string[]; env: Record<string, string> } };
+}
 
 describe('dashboard in a browser', () => {
   let stopEngine: (() => Promise<void>) | undefined;
@@ -147,6 +154,80 @@ describe('dashboard in a browser', () => {
     await page.getByTestId('api-filter').fill('snapshot');
     expect(await page.getByTestId('api-operation').count()).toBe(1);
     await screenshot('api-reference');
+  });
+
+  it('offers an empty project a setup prompt and each assistant’s MCP config exactly as "forprompt mcp config" prints it', async () => {
+    const origin = engineUrl('');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.goto(engineUrl('/prompts'));
+    const connect = page.getByTestId('connect-panel');
+    await connect.getByTestId('connect-target').waitFor();
+    expect(await connect.getByTestId('connect-target').innerText()).toBe(`Project Default project on ${origin}`);
+    const setupPrompt = await connect.getByTestId('connect-setup-prompt').locator('pre').innerText();
+    expect(setupPrompt).toContain(`ForPrompt runs at ${origin}, and this code belongs to its project "Default project"`);
+    expect(setupPrompt).toContain('npm install @forprompt/sdk');
+    expect(setupPrompt).toContain('npx forprompt pull');
+    expect(await connect.getByTestId('connect-env').locator('pre').textContent()).toBe(`FORPROMPT_API_KEY=fp_proj_your_project_api_key\nFORPROMPT_BASE_URL=${origin}`);
+
+    const mcpConfigText = () => connect.getByTestId('connect-mcp-config').locator('pre').textContent();
+    // An empty directory, so no .env gives the CLI a key.
+    const cwd = await temporaryDirectory('dashboard');
+    try {
+      for (const client of mcpClients) {
+        await connect.getByTestId(`connect-tab-${client}`).click();
+        expect(await connect.getByTestId(`connect-tab-${client}`).getAttribute('aria-selected')).toBe('true');
+        const printed = await runCli(['mcp', 'config', client, '--base-url', origin], { cwd });
+        expect(printed.code).toBe(0);
+        expect(await mcpConfigText()).toBe(printed.stdout.trimEnd());
+      }
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+
+    await connect.getByRole('tab', { name: 'Cursor' }).click();
+    const cursorConfig = (await mcpConfigText()) ?? '';
+    const { forprompt } = (JSON.parse(cursorConfig) as McpServersConfig).mcpServers;
+    expect(forprompt).toEqual({ command: 'npx', args: ['-y', 'forprompt', 'mcp', 'start'], env: { FORPROMPT_API_KEY: 'fp_proj_your_project_api_key', FORPROMPT_BASE_URL: origin } });
+    expect(await connect.getByTestId('connect-setup-prompt').locator('pre').innerText()).toContain(cursorConfig);
+
+    const copy = connect.getByRole('button', { name: 'Copy Cursor MCP config' });
+    await copy.click();
+    await connect.getByRole('button', { name: 'Copy Cursor MCP config' }).getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(cursorConfig);
+    await saveScreenshot(page, 'connect-empty-project', true);
+
+    // Claude Desktop has the longest file hint: it wraps rather than widening the page.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await connect.getByRole('tab', { name: 'Claude Desktop' }).click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    await saveScreenshot(page, 'connect-claude-desktop-1024', true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('fills a new key into the setup guide of its one-time dialog, but never into the setup prompt', async () => {
+    await page.goto(engineUrl('/settings/api-keys'));
+    await page.getByTestId('connect-panel').getByTestId('connect-target').waitFor();
+    await page.getByTestId('create-api-key').click();
+    await page.getByTestId('api-key-name').fill('laptop');
+    await page.getByTestId('api-key-submit').click();
+    const secret = await page.getByTestId('api-key-secret').inputValue();
+    expect(secret).toMatch(/^fp_proj_/);
+
+    const dialog = page.getByTestId('api-key-secret-dialog');
+    await dialog.getByText('Set up your app and AI assistant with this key').click();
+    await dialog.getByTestId('connect-tab-cursor').click();
+    const cursorConfig = JSON.parse((await dialog.getByTestId('connect-mcp-config').locator('pre').textContent()) ?? '') as McpServersConfig;
+    expect(cursorConfig.mcpServers.forprompt.env.FORPROMPT_API_KEY).toBe(secret);
+    expect(await dialog.getByTestId('connect-env').locator('pre').textContent()).toBe(`FORPROMPT_API_KEY=${secret}\nFORPROMPT_BASE_URL=${engineUrl('')}`);
+    expect(await dialog.getByTestId('connect-setup-prompt').locator('pre').innerText()).not.toContain(secret);
+    await saveScreenshot(page, 'connect-new-key-dialog');
+
+    // Keys are shown once: closed, the dialog takes the key with it; the panel below only ever has the placeholder.
+    await page.getByTestId('api-key-secret-done').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('connect-panel').getByTestId('connect-env').locator('pre').textContent()).toContain('fp_proj_your_project_api_key');
+    expect(await page.content()).not.toContain(secret);
+    await saveScreenshot(page, 'connect-settings-api-keys', true);
   });
 
   it('logged no console errors and made no failed or external requests', () => {

@@ -13,6 +13,7 @@ import './app/overlays.css';
 import './app/sidebar.css';
 import './auth/auth.css';
 import './prompts/prompts.css';
+import './onboarding/onboarding.css';
 
 /**
  * A session that ended (expired, signed out elsewhere) or a stale CSRF token: ask the engine for

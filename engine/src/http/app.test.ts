@@ -147,6 +147,7 @@ describe('the engine app', () => {
         dataProvider: 'postgresql',
         ai: { enabled: false, provider: null },
         clerkPublishableKey: null,
+        publicUrl: 'http://127.0.0.1:3000',
       });
     });
 

@@ -21,6 +21,7 @@ export const publicConfigResponse = z.object({
   dataProvider: z.enum(['embedded', 'postgresql', 'convex']),
   ai: z.object({ enabled: z.boolean(), provider: z.enum(['openrouter', 'openai', 'anthropic', 'ollama']).nullable() }),
   clerkPublishableKey: z.string().nullable(),
+  publicUrl: z.string().describe('The address users and applications reach this engine at (PUBLIC_URL)'),
 });
 
 /** Public routes: liveness, readiness, the UI's public facts, and the API description. */
@@ -73,6 +74,7 @@ export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDef
         dataProvider: provider.kind,
         ai: { enabled: config.ai.provider !== null, provider: config.ai.provider },
         clerkPublishableKey: config.auth.provider === 'clerk' ? (config.auth.clerk.publishableKey ?? null) : null,
+        publicUrl: config.publicUrl,
       }),
     }),
     defineRoute({

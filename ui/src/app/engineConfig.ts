@@ -7,6 +7,8 @@ export interface EngineConfig {
   authProvider: 'local' | 'clerk';
   dataProvider: 'embedded' | 'postgresql' | 'convex';
   ai: { enabled: boolean; provider: string | null };
+  /** PUBLIC_URL: where applications reach the engine (may differ from this page's origin behind a proxy). */
+  publicUrl: string;
 }
 
 export function useEngineConfig() {

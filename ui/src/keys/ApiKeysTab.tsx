@@ -10,20 +10,27 @@ import { usePermission, useWorkspace } from '../orgs/Workspace';
 import type { Project } from '../projects/api';
 import { ProjectSelector } from '../projects/ProjectSelector';
 import { RequireOrganization } from '../orgs/RequireOrganization';
+import { ConnectPanel } from '../onboarding/ConnectPanel';
 import { apiKeysKey, apiKeysPath, type ApiKey, type ApiKeyCreated } from './api';
 import { CreateApiKeyDialog, RotateApiKeyDialog } from './ApiKeyDialogs';
 import { ApiKeyStatus } from './ApiKeyStatus';
 import { SecretDialog } from './SecretDialog';
 
-/** Settings › API keys: the current project's keys for the SDK and the public API. */
+/** Settings › API keys: the current project's keys for the SDK and the public API, and how to connect an app and an AI assistant. */
 export function ApiKeysTab() {
   return (
     <div className="settings-tab" data-testid="settings-api-keys">
       <RequireOrganization>
         <ApiKeysPanel />
+        <ConnectSection />
       </RequireOrganization>
     </div>
   );
+}
+
+function ConnectSection() {
+  const { project } = useWorkspace();
+  return project ? <ConnectPanel projectName={project.name} /> : null;
 }
 
 type KeyAction = { kind: 'create' } | { kind: 'rotate'; apiKey: ApiKey } | { kind: 'revoke'; apiKey: ApiKey };
@@ -68,7 +75,7 @@ function ApiKeysPanel() {
         <p className="muted">Create a project first; keys belong to a project.</p>
       )}
       {project && dialog !== null && <KeyDialog dialog={dialog} organizationId={organization.id} project={project} onClose={() => setDialog(null)} onCreated={showSecret} />}
-      <SecretDialog created={created} onClose={() => setCreated(null)} />
+      <SecretDialog created={created} projectName={project?.name ?? ''} onClose={() => setCreated(null)} />
     </Panel>
   );
 }

@@ -8,6 +8,7 @@ import { QueryFallback, Table } from '../app/Table';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { RequireOrganization } from '../orgs/RequireOrganization';
 import { usePermission, useWorkspace } from '../orgs/Workspace';
+import { ConnectPanel } from '../onboarding/ConnectPanel';
 import { noFilters, usePromptList, type PromptSummary } from './api';
 import { bundleDownloadUrl } from './bundle';
 import { CompletenessMeter } from './CompletenessBar';
@@ -24,6 +25,7 @@ export function PromptsPage() {
     <PageShell name="prompts" title="Prompts" description="The system prompts your applications fetch at runtime, with their full history.">
       <RequireOrganization>
         <PromptList />
+        <ConnectWhenEmpty />
       </RequireOrganization>
     </PageShell>
   );
@@ -79,6 +81,19 @@ function PromptList() {
       )}
     </Panel>
   );
+}
+
+/** A project without prompts is being set up: offer to connect the app and the AI assistant too. */
+function ConnectWhenEmpty() {
+  const { organization, project } = useWorkspace();
+  if (!organization || !project) return null;
+  return <ConnectWhenNoPrompts organizationId={organization.id} projectId={project.id} projectName={project.name} />;
+}
+
+function ConnectWhenNoPrompts({ organizationId, projectId, projectName }: { organizationId: string; projectId: string; projectName: string }) {
+  // The list's own query (same key), so no second request.
+  const all = usePromptList(organizationId, projectId);
+  return all.data?.prompts.length === 0 ? <ConnectPanel projectName={projectName} /> : null;
 }
 
 /** "2 promotion requests await approval", linking to them; nothing when none wait. */
