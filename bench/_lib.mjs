@@ -120,3 +120,46 @@ export async function startEngine(env) {
     },
   };
 }
+
+/** The connection URL of the embedded PostgreSQL an engine started in `home` (from its state file). */
+export function embeddedDatabaseUrl(home) {
+  const state = JSON.parse(fs.readFileSync(path.join(home, 'embedded-pg.json'), 'utf8'));
+  return `postgres://forprompt:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/forprompt`;
+}
+
+/**
+ * `COPY … FROM STDIN` with pg's client alone (pg-copy-streams is not a dependency): a query object
+ * pg drives through its protocol hooks, sending `text` (COPY text format) in 1 MB chunks.
+ */
+export function copyFrom(client, statement, text) {
+  return new Promise((resolve, reject) => {
+    let failure = null;
+    let rowCount = 0;
+    client.query({
+      submit(connection) {
+        connection.query(statement);
+      },
+      handleCopyInResponse(connection) {
+        const data = Buffer.from(text, 'utf8');
+        for (let offset = 0; offset < data.length; offset += 1 << 20) connection.sendCopyFromChunk(data.subarray(offset, offset + (1 << 20)));
+        connection.endCopyFrom();
+      },
+      handleCommandComplete(message) {
+        rowCount = Number(/\d+$/.exec(message.text)?.[0] ?? 0);
+      },
+      handleError(error) {
+        failure = error;
+      },
+      handleReadyForQuery() {
+        if (failure) reject(failure);
+        else resolve(rowCount);
+      },
+    });
+  });
+}
+
+/** A value for COPY's text format: backslash, tab and newlines escaped; null as \N. */
+export function copyValue(value) {
+  if (value === null || value === undefined) return '\\N';
+  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}

@@ -110,6 +110,8 @@ describe('dashboard in a browser', () => {
     await page.getByTestId('page-traces').waitFor();
     const current = page.getByRole('navigation', { name: 'Main' }).locator('a[aria-current="page"]');
     expect(await current.innerText()).toBe('Traces');
+    // The empty state (with the SDK snippet) appears once the trace list has loaded.
+    await page.getByTestId('page-traces').getByText('@forprompt/sdk').first().waitFor();
     expect(await page.getByTestId('page-traces').innerText()).toContain('@forprompt/sdk');
   });
 

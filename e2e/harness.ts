@@ -71,3 +71,19 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   await page.screenshot({ path: file });
   await page.setViewportSize(viewport);
 }
+
+/**
+ * Creates an API key for the signed-in user's first project through the dashboard API (the page's
+ * cookies), as a user would in Settings › API keys; answers its secret.
+ */
+export async function createProjectApiKey(page: Page, engineUrl: string, name = 'e2e'): Promise<string> {
+  const state = (await (await page.request.get(`${engineUrl}/api/dashboard/auth/state`)).json()) as { csrfToken: string; organizations: { id: string }[] };
+  const organizationId = state.organizations[0]!.id;
+  const projects = (await (await page.request.get(`${engineUrl}/api/dashboard/orgs/${organizationId}/projects`)).json()) as { projects: { id: string }[] };
+  const created = await page.request.post(`${engineUrl}/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/api-keys`, {
+    headers: { 'X-CSRF-Token': state.csrfToken },
+    data: { name },
+  });
+  if (created.status() !== 201) throw new Error(`Creating an API key answered ${created.status()}: ${await created.text()}`);
+  return ((await created.json()) as { secret: string }).secret;
+}

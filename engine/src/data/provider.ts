@@ -6,6 +6,7 @@
  * mutation does that in one call; a transaction spanning several provider calls cannot exist there).
  * No SQL or Drizzle types cross this boundary. Later issues add methods feature by feature.
  */
+import type { AnalyticsStore } from './analytics.js';
 import type { ClerkSyncStore } from './clerk-sync.js';
 import type { PromotionStore, PromptStore } from './prompts.js';
 import type { TraceStore } from './traces.js';
@@ -386,6 +387,8 @@ export interface DataProvider {
   readonly prompts: PromptStore;
   /** Traces and spans sent by applications (ingestion and the trace queries). */
   readonly traces: TraceStore;
+  /** Read-only aggregates over traces: project overview, per-prompt series and versions, organization usage. */
+  readonly analytics: AnalyticsStore;
   readonly promotions: PromotionStore;
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;

@@ -58,24 +58,60 @@ export interface TraceDetail extends TraceSummary {
   spans: SpanView[];
 }
 
-/** Where a page of the trace list ends: the next page starts after it. */
+/** The trace list's orders, each descending: newest, slowest, most expensive first. */
+export type TraceSort = 'time' | 'latency' | 'cost';
+
+/**
+ * Where a page of the trace list ends: the next page starts after it. `value` is the sort key of the
+ * page's last trace as exact text (its start time in microseconds since the epoch for `time`; latency
+ * ms, -1 when none; cost in USD).
+ */
 export interface TraceCursor {
-  startedAt: Date;
-  /** Our id of the trace (ties in startedAt are broken by it). */
+  value: string;
+  /** Our id of the trace (ties in the sort key are broken by it). */
   id: string;
 }
 
 export interface TraceQuery {
   limit: number;
+  sort?: TraceSort;
   after?: TraceCursor;
   promptKey?: string;
   promptVersion?: number;
+  model?: string;
   userId?: string;
   sessionId?: string;
   status?: TraceStatus;
+  /** Traces carrying all of these tags. */
+  tags?: string[];
+  /** Words that the trace's or one of its spans' content (input, output, text) must all contain. */
+  search?: string;
   /** Traces started at or after `from`, and before `to`. */
   from?: Date;
   to?: Date;
+}
+
+/** A price per million tokens for models matching `modelPattern` (an exact name, or `*` as a wildcard). */
+export interface ModelPrice {
+  id: string;
+  /** `organization`: the organization's own, editable by its admins; `default`: the instance's. */
+  scope: 'organization' | 'default';
+  modelPattern: string;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+  updatedAt: Date;
+}
+
+export interface ModelPriceInput {
+  modelPattern: string;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+}
+
+/** The project a dashboard write acts in (audit entries name its organization). */
+export interface ProjectScope {
+  organizationId: string;
+  projectId: string;
 }
 
 /**
@@ -91,8 +127,28 @@ export interface TraceStore {
    * tokens, cost, latency) always agree with the stored spans.
    */
   ingest(ctx: WriteContext, projectId: string, events: IngestEvent[]): Promise<IngestOutcome[]>;
-  /** Newest first (by start time); each entry carries the cursor of the next page. */
+  /** In the query's order (newest first by default); each entry carries the cursor of the next page. */
   list(projectId: string, query: TraceQuery): Promise<Array<TraceSummary & { cursor: TraceCursor }>>;
   /** By the client's trace id; null when the project has no such trace. */
   get(projectId: string, traceId: string): Promise<TraceDetail | null>;
+  /** Deletes one trace and its spans (audited); NotFoundError when the project has no such trace. */
+  delete(ctx: WriteContext, scope: ProjectScope, traceId: string): Promise<void>;
+  /** Deletes every trace of the project (audited once); answers how many went. */
+  clear(ctx: WriteContext, scope: ProjectScope): Promise<number>;
+  /**
+   * Retention: deletes, a batch at a time, traces older than their project's `retentionDays`, and
+   * ingested event ids older than `eventIdsBefore` (past any client's retry window). Not audited:
+   * the project's setting is the record.
+   */
+  purgeExpired(options: { eventIdsBefore: Date; batchSize?: number }): Promise<{ traces: number; eventIds: number }>;
+  /** The project's `retentionDays` (null: forever). */
+  retention(projectId: string): Promise<number | null>;
+  setRetention(ctx: WriteContext, scope: ProjectScope, retentionDays: number | null): Promise<void>;
+  /** The organization's prices, then the instance defaults it does not override, by pattern. */
+  listPrices(organizationId: string): Promise<ModelPrice[]>;
+  /** Audited; ConflictError when the organization already prices this pattern. */
+  createPrice(ctx: WriteContext, organizationId: string, input: ModelPriceInput): Promise<ModelPrice>;
+  /** Only the organization's own rows; NotFoundError otherwise. */
+  updatePrice(ctx: WriteContext, organizationId: string, priceId: string, input: Partial<ModelPriceInput>): Promise<ModelPrice>;
+  deletePrice(ctx: WriteContext, organizationId: string, priceId: string): Promise<void>;
 }

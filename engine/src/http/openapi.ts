@@ -68,11 +68,12 @@ function responsesOf(route: AnyRouteDefinition) {
   const declared = Object.entries(route.responses).map(([status, response]) => ({ status: Number(status), ...response }));
   const common = Object.entries(commonErrors(route))
     .filter(([status]) => !(status in route.responses))
-    .map(([status, description]) => ({ status: Number(status), description, schema: undefined }));
+    .map(([status, description]) => ({ status: Number(status), description, schema: undefined, alsoAs: undefined }));
   const responses = Object.fromEntries(
-    [...declared, ...common].map(({ status, description, schema }) => {
+    [...declared, ...common].map(({ status, description, schema, alsoAs }) => {
       const body = schema ?? (status >= 400 ? errorSchema(route, status) : undefined);
-      return [status, { description, ...(body && { content: { 'application/json': { schema: body } } }) }];
+      const binary = Object.fromEntries((alsoAs ?? []).map((mediaType) => [mediaType, { schema: { type: 'string' as const, format: 'binary' } }]));
+      return [status, { description, ...(body && { content: { 'application/json': { schema: body }, ...binary } }) }];
     }),
   );
   if (route.surface === 'dashboard') responses.default = { description: 'Error', content: { 'application/json': { schema: errorResponse } } };

@@ -61,7 +61,7 @@ export interface RouteDefinition<
    * error shape unless given. Errors every route of its kind answers (400, 401, 413, 415, 429, 503) are
    * added to the OpenAPI document from the declaration (see openapi.ts).
    */
-  responses: Record<number, { description: string; schema?: z.ZodType<R> }>;
+  responses: Record<number, { description: string; schema?: z.ZodType<R>; /** Other media types the status may be sent as (binary bodies, e.g. protobuf). */ alsoAs?: string[] }>;
   /** Largest accepted body; default 1 MB. */
   bodyLimitBytes?: number;
   /**

@@ -1,3 +1,4 @@
+import { analyticsRoutes } from '../analytics/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { clerkWebhookRoutes } from '../auth/clerk/webhook.js';
 import { authRoutes } from '../auth/routes.js';
@@ -9,10 +10,14 @@ import { promptDashboardRoutes } from '../prompts/dashboard-routes.js';
 import { promotionRoutes } from '../prompts/promotion-routes.js';
 import { bundleRoutes } from '../prompts/bundle-routes.js';
 import { promptV1Routes } from '../prompts/v1-routes.js';
+import { traceDashboardRoutes } from '../traces/dashboard-routes.js';
+import { modelPriceRoutes } from '../traces/price-routes.js';
 import { traceRoutes } from '../traces/routes.js';
+import { logCompatRoutes } from '../traces/log-compat-routes.js';
+import { otlpRoutes } from '../traces/otlp-routes.js';
 import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...promptCompatRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes()];
 }

@@ -3,7 +3,7 @@ import { apiKeyOf } from '../access/context.js';
 import { requestContext } from '../auth/session-cookie.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { ingestEnvelope, ingestResponseView, traceDetailView, traceIdParams, traceListQuery, tracePageView } from './schema.js';
-import { getTrace, ingestBatch, listTraces } from './service.js';
+import { getTrace, ingestBatch, listTraces, toTraceQuery } from './service.js';
 
 const tags = ['traces (public API)'];
 
@@ -18,7 +18,9 @@ export function traceRoutes(): AnyRouteDefinition[] {
       description:
         'Up to 1,000 events or 5 MB. Each event carries a client-generated id: an id seen before is answered 200 and not applied ' +
         'again, so a retried batch never duplicates. An invalid event is answered 400 with its fields named (`batch.3.body.traceId`) ' +
-        'while the rest of the batch is applied. The event schemas are published as `@forprompt/sdk/ingest`.',
+        'while the rest of the batch is applied. An answered event is committed. When the engine is already writing as many batches as ' +
+        'it allows, or the database is away or slow, the batch is answered 429 or 503 with Retry-After and nothing is kept: send it again. ' +
+        'The event schemas are published as `@forprompt/sdk/ingest`.',
       tags,
       request: { body: ingestEnvelope },
       responses: { 207: { description: 'One result per event, in batch order', schema: ingestResponseView } },
@@ -33,14 +35,12 @@ export function traceRoutes(): AnyRouteDefinition[] {
       path: '/api/v1/traces',
       surface: 'v1',
       auth: 'apiKey',
-      summary: "The project's traces, newest first, a page at a time; filter by prompt, version, user, session, status and time",
+      summary: "The project's traces, a page at a time (keyset), newest, slowest or most expensive first; filter by prompt, version, model, user, session, status, tags, time and words in the content",
       tags,
       request: { query: traceListQuery },
       responses: { 200: { description: 'A page of traces', schema: tracePageView } },
       handler: async ({ query }, { res, services }) => {
-        const { projectId } = apiKeyOf(res);
-        const { cursor, ...filters } = query;
-        return listTraces(services, projectId, { ...filters, ...(cursor && { after: { startedAt: cursor.at, id: cursor.id } }) });
+        return listTraces(services, apiKeyOf(res).projectId, toTraceQuery(query));
       },
     }),
     defineRoute({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INGEST_LIMITS } from '@forprompt/sdk/ingest';
-import { boundedDate, text, timeIdCursor } from '../http/fields.js';
+import { boundedDate, text } from '../http/fields.js';
+import type { TraceCursor, TraceSort } from '../data/traces.js';
 
 /**
  * The ingest body as the route checks it: only the envelope. Each event is validated on its own with
@@ -32,12 +33,45 @@ const jsonObject = z.record(z.string(), z.unknown());
 
 export const traceIdParams = z.object({ traceId: text(INGEST_LIMITS.idLength).min(1, 'required') });
 
+export const traceSorts = ['time', 'latency', 'cost'] as const satisfies readonly TraceSort[];
+
+/** A keyset cursor: base64url of `<sort>|<sort key as exact text>|<uuid>` of a page's last trace. */
+export const encodeTraceCursor = (sort: TraceSort, cursor: TraceCursor) => Buffer.from(`${sort}|${cursor.value}|${cursor.id}`).toString('base64url');
+
+const traceCursor = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const [sort, key, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+    if (!traceSorts.includes(sort as TraceSort) || !/^-?\d{1,20}(\.\d{1,12})?$/.test(key ?? '') || !z.uuid().safeParse(id).success) {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
+      return z.NEVER;
+    }
+    return { sort: sort as TraceSort, value: key!, id: id! };
+  });
+
+/** `a,b` or repeated `?tags=a&tags=b`; issues name the field, not an element. */
+const tagList = z.union([z.string(), z.array(z.string())]).transform((value, ctx) => {
+  const tags = (Array.isArray(value) ? value : value.split(',')).map((tag) => tag.trim()).filter((tag) => tag.length > 0);
+  if (tags.length > 20 || tags.some((tag) => tag.length > INGEST_LIMITS.tagLength || tag.includes('\u0000'))) {
+    ctx.addIssue({ code: 'custom', message: `at most 20 tags of at most ${INGEST_LIMITS.tagLength} characters, without NUL` });
+    return z.NEVER;
+  }
+  return tags;
+});
+
 export const traceListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    /** The `nextCursor` of the previous page. */
-    cursor: timeIdCursor.optional(),
+    /** Newest (`time`), slowest (`latency`) or most expensive (`cost`) first. */
+    sort: z.enum(traceSorts).default('time'),
+    /** The `nextCursor` of the previous page (with the same sort). */
+    cursor: traceCursor.optional(),
     promptKey: text(INGEST_LIMITS.promptKeyLength).optional(),
+    model: text(200).optional(),
+    tags: tagList.optional(),
+    /** Words the trace's or a span's content must all contain. */
+    search: text(200).transform((value) => value.trim()).optional(),
     promptVersion: z.coerce.number().int().min(1).max(1_000_000_000, 'at most 1000000000').optional(),
     userId: text(INGEST_LIMITS.userIdLength).optional(),
     sessionId: text(INGEST_LIMITS.userIdLength).optional(),
@@ -47,7 +81,8 @@ export const traceListQuery = z
     /** Traces started before this time. */
     to: boundedDate.optional(),
   })
-  .refine((query) => !(query.from && query.to && query.from > query.to), { message: 'must not be before from', path: ['to'] });
+  .refine((query) => !(query.from && query.to && query.from > query.to), { message: 'must not be before from', path: ['to'] })
+  .refine((query) => !query.cursor || query.cursor.sort === query.sort, { message: 'belongs to another sort order', path: ['cursor'] });
 
 export const traceSummaryView = z.object({
   traceId: z.string().describe("Your trace id"),

@@ -1,8 +1,11 @@
 import { ingestEventSchema, INGEST_LIMITS, type IngestEvent, type IngestResponse, type IngestResult } from '@forprompt/sdk/ingest';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, RateLimitedError } from '../errors.js';
 import type { WriteContext } from '../data/provider.js';
 import type { TraceDetail, TraceQuery, TraceSummary } from '../data/traces.js';
-import { encodeTimeIdCursor } from '../http/fields.js';
+import { encodeTraceCursor, type traceListQuery } from './schema.js';
+import type { z } from 'zod';
+
+type TraceListQuery = z.output<typeof traceListQuery>;
 import type { Services } from '../http/services.js';
 import { toFieldIssues } from '../http/validate.js';
 
@@ -10,6 +13,27 @@ import { toFieldIssues } from '../http/validate.js';
 function idOf(event: unknown): string | null {
   const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
   return typeof id === 'string' && id.length > 0 && id.length <= INGEST_LIMITS.idLength ? id : null;
+}
+
+/**
+ * At most this many ingest transactions run at once in this process; a batch beyond them is answered
+ * 429 with Retry-After at once, so a slow database makes clients back off (the SDK keeps the batch
+ * and retries) instead of the engine holding batches in memory (issue 7). Below the pool size
+ * (8 embedded, 10 otherwise) so reads and sign-ins still find a connection.
+ */
+export const MAX_CONCURRENT_INGESTS = 6;
+let ingestsInFlight = 0;
+
+async function withIngestSlot<T>(apply: () => Promise<T>): Promise<T> {
+  if (ingestsInFlight >= MAX_CONCURRENT_INGESTS) {
+    throw new RateLimitedError(1, 'The engine is busy writing other batches; retry this one shortly');
+  }
+  ingestsInFlight++;
+  try {
+    return await apply();
+  } finally {
+    ingestsInFlight--;
+  }
 }
 
 /**
@@ -30,11 +54,8 @@ export async function ingestBatch(services: Services, ctx: WriteContext, project
     const fields = [...new Set(issues.map((issue) => issue.path))].join(', ');
     results[index] = { id: idOf(raw), status: 400, error: { code: 'validation_error', message: `Invalid event: ${fields}`, details: { issues } } };
   });
-  const outcomes = await services.provider.traces.ingest(
-    ctx,
-    projectId,
-    valid.map(({ event }) => event),
-  );
+  const events = valid.map(({ event }) => event);
+  const outcomes = events.length === 0 ? [] : await withIngestSlot(() => services.provider.traces.ingest(ctx, projectId, events));
   valid.forEach(({ index, event }, position) => {
     results[index] = { id: event.id, status: outcomes[position] === 'applied' ? 201 : 200 };
   });
@@ -48,8 +69,14 @@ export async function listTraces(services: Services, projectId: string, query: T
   const last = page.length > query.limit ? shown.at(-1)!.cursor : null;
   return {
     traces: shown.map(({ cursor: _cursor, ...trace }) => trace),
-    nextCursor: last ? encodeTimeIdCursor(last.startedAt, last.id) : null,
+    nextCursor: last ? encodeTraceCursor(query.sort ?? 'time', last) : null,
   };
+}
+
+/** The list query as the route parsed it, for the store (empty filters dropped). */
+export function toTraceQuery(query: TraceListQuery): TraceQuery {
+  const { cursor, search, tags, ...filters } = query;
+  return { ...filters, ...(cursor && { after: { value: cursor.value, id: cursor.id } }), ...(search && { search }), ...(tags?.length && { tags }) };
 }
 
 export async function getTrace(services: Services, projectId: string, traceId: string): Promise<TraceDetail> {

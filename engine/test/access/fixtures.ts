@@ -44,6 +44,8 @@ export interface Target {
   requestId: string;
   /** A trace of the project (the client's trace id). */
   traceId: string;
+  /** A model price of the organization. */
+  priceId: string;
 }
 
 export interface OrgFixture extends Target {
@@ -118,6 +120,7 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys/:keyId/rotate': { gracePeriodHours: 1 },
     'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
     'POST /api/v1/prompts': { key: 'sample-prompt', template: 'Sample {{thing}}' },
+    'POST /api/log': { traceId: 'sample-log-trace', promptKey: 'sample-prompt', type: 'message', role: 'user', content: 'Sample' },
     'POST /api/v1/ingest': { batch: [{ id: 'sample-event', timestamp: new Date().toISOString(), type: 'trace-create', body: { id: 'sample-trace', name: 'Sample' } }] },
     'PATCH /api/v1/prompts/:key/labels': { labels: { production: 1 } },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts': { key: `sample-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, template: 'Sample {{thing}}' },
@@ -127,6 +130,10 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/labels': { labels: { production: 1 } },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/protected-labels': { label: 'production' },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompt-bundle': { bundle: { format: 'forprompt.prompts', formatVersion: 1, exportedAt: new Date().toISOString(), prompts: [] } },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/traces/clear': { confirmSlug: target.projectSlug },
+    'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/trace-retention': { retentionDays: 30 },
+    'POST /api/dashboard/orgs/:orgId/model-prices': { modelPattern: `sample-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, inputPricePerMillion: 1, outputPricePerMillion: 2 },
+    'PATCH /api/dashboard/orgs/:orgId/model-prices/:priceId': { inputPricePerMillion: 1.5 },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/duplicate': { key: `copy-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` },
   };
   return samples[routeId(route)] ?? {};
@@ -207,7 +214,9 @@ export async function startWorld(): Promise<World> {
       { headers: { 'x-api-key': key.body.secret } },
     );
     expect(traced.body.results?.[0]?.status, describeResponse(traced)).toBe(201);
-    return { projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, ...pending, ...gate };
+    const price = await api.post<{ id: string }>(`/api/dashboard/orgs/${orgId}/model-prices`, { modelPattern: `model-${label.toLowerCase()}-*`, inputPricePerMillion: 1, outputPricePerMillion: 2 }, { session: owner });
+    expectStatus(price, 201);
+    return { priceId: price.body.id, projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, ...pending, ...gate };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -284,7 +293,9 @@ export async function startWorld(): Promise<World> {
     const asked = await provider.prompts.moveLabels({ actor: { type: 'api_key', apiKeyId: apiKey.id } }, project.id, prompt.key, [{ label: 'gated', version: 1 }]);
     const traceId = unique('trace');
     await provider.traces.ingest(ctx, project.id, [{ id: unique('event'), timestamp: new Date().toISOString(), type: 'trace-create', body: { id: traceId, name: 'Sandbox trace' } }]);
+    const price = await provider.traces.createPrice(ctx, organization.id, { modelPattern: 'sandbox-model', inputPricePerMillion: 1, outputPricePerMillion: 2 });
     return {
+      priceId: price.id,
       orgId: organization.id,
       orgSlug: organization.slug,
       projectId: project.id,

@@ -109,10 +109,12 @@ export class Api {
   }
 }
 
-/** The `{ error: { code, message, details } }` of a dashboard or v1 error response. */
+/** The `{ error: { code, message, details } }` of a dashboard or v1 error response; the original API's `{ error: "message", code }` read as one. */
 export function errorOf(response: ApiResponse<unknown>): ErrorBody | undefined {
-  const body = response.body as { error?: ErrorBody } | null;
-  return typeof body === 'object' && body !== null ? body.error : undefined;
+  const body = response.body as { error?: ErrorBody | string; code?: string } | null;
+  if (typeof body !== 'object' || body === null) return undefined;
+  if (typeof body.error === 'string') return { code: body.code ?? '', message: body.error } as ErrorBody;
+  return body.error;
 }
 
 export function issuePaths(response: ApiResponse<unknown>): string[] {

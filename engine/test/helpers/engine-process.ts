@@ -9,6 +9,8 @@ export interface RunningEngine {
   /** SIGTERM, then SIGKILL if the engine has not exited after 10 s. */
   /** Resolves with how the engine exited: `exit code 0`, `signal SIGKILL`, … */
   stop(): Promise<string>;
+  /** SIGKILL at once (a crash: no shutdown work); resolves once the process is gone. */
+  kill(): Promise<string>;
   /** Everything the engine wrote to stdout and stderr so far. */
   output(): string;
 }
@@ -86,6 +88,12 @@ export async function startEngine(options: { env: Record<string, string>; port?:
     return exitDescription ?? 'unknown';
   }
 
+  async function kill(): Promise<string> {
+    if (exitDescription === null) child.kill('SIGKILL');
+    await exited;
+    return exitDescription ?? 'unknown';
+  }
+
   const output = () => collected;
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
@@ -94,7 +102,7 @@ export async function startEngine(options: { env: Record<string, string>; port?:
     }
     if (await isReady(url)) {
       const check = await checkResponses(url);
-      return { url, stop: () => stop().finally(check.forget), output };
+      return { url, stop: () => stop().finally(check.forget), kill: () => kill().finally(check.forget), output };
     }
     await Promise.race([sleep(200), exited]);
   }

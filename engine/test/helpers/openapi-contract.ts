@@ -145,6 +145,9 @@ export class ResponseContract {
     const schema = documented.content?.['application/json']?.schema;
     if (response.method.toLowerCase() === 'head' || response.status === 204 || response.status === 304) return null;
     if (!schema) return template.strict && response.status < 500 && response.body.length > 0 ? `${where} with a body, but the document describes none for that status` : null;
+    // A documented binary alternative (protobuf) is not read.
+    const mediaType = response.contentType.split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json' && documented.content?.[mediaType]) return null;
     if (!/^application\/(.+\+)?json\b/i.test(response.contentType)) return `${where} with content type "${response.contentType}"; the document says application/json`;
     let body: unknown;
     try {

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
@@ -6,8 +7,8 @@ import { RouteErrorPage } from './RouteErrorPage';
 import { PromptsPage } from '../prompts/PromptsPage';
 import { PromptPage } from '../prompts/PromptPage';
 import { PromotionRequestsPage } from '../prompts/PromotionRequestsPage';
+import { TracePage } from '../traces/TracePage';
 import { TracesPage } from '../traces/TracesPage';
-import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { ToolsPage } from '../tools/ToolsPage';
 import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { SettingsPage } from '../settings/SettingsPage';
@@ -23,6 +24,10 @@ import { ProjectsTab } from '../projects/ProjectsTab';
 import { ApiKeysTab } from '../keys/ApiKeysTab';
 import { ProviderKeysTab } from '../keys/ProviderKeysTab';
 import { AuditTab } from '../audit/AuditTab';
+import { UsageTab } from '../usage/UsageTab';
+
+// Analytics brings uPlot: its chunk loads when the page is opened.
+const AnalyticsPage = lazy(() => import('../analytics/AnalyticsPage').then((module) => ({ default: module.AnalyticsPage })));
 
 // Real URLs (not hash routes): the engine serves index.html for any non-API path, so a reload
 // on /traces lands back here and the router renders the right page.
@@ -48,7 +53,8 @@ export const router = createBrowserRouter([
           { path: 'prompts/:key', element: <PromptPage /> },
           { path: 'promotion-requests', element: <PromotionRequestsPage /> },
           { path: 'traces', element: <TracesPage /> },
-          { path: 'analytics', element: <AnalyticsPage /> },
+          { path: 'traces/:traceId', element: <TracePage /> },
+          { path: 'analytics', element: <Suspense fallback={<p className="muted">Loading analytics…</p>}><AnalyticsPage /></Suspense> },
           { path: 'tools', element: <ToolsPage /> },
           { path: 'webhooks', element: <WebhooksPage /> },
           { path: 'reference', element: <ApiReferencePage /> },
@@ -62,6 +68,7 @@ export const router = createBrowserRouter([
               { path: 'members', element: <MembersTab /> },
               { path: 'provider-keys', element: <ProviderKeysTab /> },
               { path: 'audit', element: <AuditTab /> },
+              { path: 'usage', element: <UsageTab /> },
               { path: 'profile', element: <ProfileTab /> },
             ],
           },

@@ -8,16 +8,20 @@ import { PermissionButton } from '../orgs/PermissionButton';
 import { useWorkspace } from '../orgs/Workspace';
 import { RequireOrganization } from '../orgs/RequireOrganization';
 import { ProtectedLabelsPanel } from '../prompts/ProtectedLabelsPanel';
+import { ModelPricesPanel } from '../traces/ModelPricesPanel';
+import { RetentionPanel } from '../traces/RetentionPanel';
 import { projectsKey, projectsPath, type Project } from './api';
 import { ProjectFormDialog } from './ProjectDialogs';
 
-/** Settings › Projects: list, create, rename, delete; and each project's protected labels. */
+/** Settings › Projects: list, create, rename, delete; and each project's protected labels and trace retention; the organization's model prices. */
 export function ProjectsTab() {
   return (
     <div className="settings-tab" data-testid="settings-projects">
       <RequireOrganization>
         <ProjectList />
         <ProtectedLabelsPanel />
+        <RetentionPanel />
+        <ModelPricesPanel />
       </RequireOrganization>
     </div>
   );

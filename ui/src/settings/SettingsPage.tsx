@@ -8,6 +8,7 @@ const tabs = [
   { to: '/settings/members', label: 'Members' },
   { to: '/settings/provider-keys', label: 'Provider keys' },
   { to: '/settings/audit', label: 'Audit log' },
+  { to: '/settings/usage', label: 'Usage' },
   { to: '/settings/profile', label: 'Profile' },
 ] as const;
 

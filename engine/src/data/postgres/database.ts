@@ -13,11 +13,17 @@ export function createPool(connectionString: string, options: { max?: number; ap
     connectionString,
     max: options.max ?? 10,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
+    // Waiting longer for a pooled client would only hold requests in memory: past this the request
+    // fails with "timeout exceeded when trying to connect", answered 503 with Retry-After.
+    connectionTimeoutMillis: 5_000,
     application_name: options.applicationName ?? 'forprompt-engine',
   });
   // An idle client losing its server (restart, network) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A checked-out client has no listener of the pool's: one losing its server between two statements
+  // (PostgreSQL stopped mid-transaction) would emit an unhandled 'error' and kill the process. The
+  // statement in flight fails on its own, and the pool discards the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
@@ -33,6 +39,20 @@ export function pgErrorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+// pg's own failures carry no code: a connection lost mid-query, a client left unusable by one, or
+// no pooled client within connectionTimeoutMillis (the pool busy, or the server not answering).
+const UNAVAILABLE_MESSAGES = [/^Connection terminated/, /is not queryable/, /timeout exceeded when trying to connect/];
+
+/** True when a failure says the database is away or busy rather than that the query was wrong. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -6,6 +6,7 @@ import { onCommit } from './write.js';
 import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
+import { analyticsStore } from './stores/analytics.js';
 import { apiKeyStore } from './stores/api-keys.js';
 import { auditStore } from './stores/audit.js';
 import { clerkSyncStore } from './stores/clerk.js';
@@ -63,6 +64,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     prompts: promptStore(db),
     promotions: promotionStore(db),
     traces: traceStore(db),
+    analytics: analyticsStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     audit: auditStore(db),

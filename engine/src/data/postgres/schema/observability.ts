@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   check,
   index,
@@ -10,16 +11,27 @@ import {
   primaryKey,
   real,
   text,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, jsonObject, jsonStringList, textArray, timestamptz, updatedAt } from './columns.js';
 import { reportOutcome, spanRole, spanStatus, spanType, traceStatus } from './enums.js';
+import { organizations } from './identity.js';
 import { projects } from './projects.js';
 import { prompts, promptVersions } from './prompts.js';
 
 // USD amounts: numeric(18,8) read as JS numbers (enough precision for display and per-span sums).
 const usd = (name: string) => numeric(name, { precision: 18, scale: 8, mode: 'number' });
+
+/**
+ * The words of a JSON value's strings ('simple' config: no stemming, any language). The explorer's
+ * full-text filter repeats exactly these expressions so PostgreSQL uses the GIN indexes on them.
+ */
+const jsonWords = (column: AnyPgColumn) => sql`jsonb_to_tsvector('simple'::regconfig, coalesce(${column}, 'null'::jsonb), '["string"]'::jsonb)`;
+export const traceSearchVector = (t: { input: AnyPgColumn; output: AnyPgColumn }) => sql`(${jsonWords(t.input)} || ${jsonWords(t.output)})`;
+export const spanSearchVector = (t: { content: AnyPgColumn; input: AnyPgColumn; output: AnyPgColumn }) =>
+  sql`(to_tsvector('simple'::regconfig, coalesce(${t.content}, '')) || ${jsonWords(t.input)} || ${jsonWords(t.output)})`;
 
 // trace_id / span_id are chosen by the client, unique per project; `id` is ours.
 // The token, cost, span and error counters are maintained by ingestion so lists need no aggregation.
@@ -67,6 +79,14 @@ export const traces = pgTable(
     index('traces_project_user_idx').on(t.projectId, t.userId),
     // Lets deleting a prompt null its traces without a full scan.
     index('traces_prompt_idx').on(t.promptId),
+    // The explorer's other sort orders (keyset over (value, id)) and its model/status/tag filters.
+    index('traces_project_latency_idx').on(t.projectId, sql`coalesce(${t.latencyMs}, -1) desc nulls last`, t.id.desc()),
+    index('traces_project_cost_idx').on(t.projectId, t.cost.desc(), t.id.desc()),
+    index('traces_project_model_idx').on(t.projectId, t.model, t.startedAt.desc()),
+    index('traces_project_status_idx').on(t.projectId, t.status, t.startedAt.desc()),
+    index('traces_tags_idx').using('gin', t.tags),
+    // Full-text search over what the trace received and answered (the string values of its JSON).
+    index('traces_content_search_idx').using('gin', traceSearchVector(t)),
   ],
 );
 export type Trace = typeof traces.$inferSelect;
@@ -104,6 +124,8 @@ export const spans = pgTable(
   (t) => [
     uniqueIndex('spans_project_span_id_key').on(t.projectId, t.spanId),
     index('spans_trace_started_at_idx').on(t.traceId, t.startedAt),
+    // Full-text search over span content (see traceSearchVector; the queries repeat the expression).
+    index('spans_content_search_idx').using('gin', spanSearchVector(t)),
   ],
 );
 export type Span = typeof spans.$inferSelect;
@@ -222,13 +244,20 @@ export type NewVersionSuccessReport = typeof versionSuccessReports.$inferInsert;
 
 // Prices used to fill span/trace cost when the client sends tokens but no cost.
 // model_pattern is an exact model name or a pattern; the pricing code owns the matching rule.
-export const modelPrices = pgTable('model_prices', {
-  id: id(),
-  modelPattern: text('model_pattern').notNull().unique(),
-  inputPricePerMillion: usd('input_price_per_million').notNull(),
-  outputPricePerMillion: usd('output_price_per_million').notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+// Rows without an organization are the instance's defaults; an organization's own rows (edited by
+// its admins) take precedence for its projects.
+export const modelPrices = pgTable(
+  'model_prices',
+  {
+    id: id(),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    modelPattern: text('model_pattern').notNull(),
+    inputPricePerMillion: usd('input_price_per_million').notNull(),
+    outputPricePerMillion: usd('output_price_per_million').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique('model_prices_org_pattern_key').on(t.organizationId, t.modelPattern).nullsNotDistinct()],
+);
 export type ModelPrice = typeof modelPrices.$inferSelect;
 export type NewModelPrice = typeof modelPrices.$inferInsert;

@@ -143,8 +143,9 @@ async function writeSpans(tx: Transaction, projectId: string, spans: SpanChange[
 }
 
 /**
- * Duration from the span's times, and cost from `model_prices` (an exact model name first, then the
- * longest `*` pattern) when the client sent usage without a cost.
+ * Duration from the span's times, and cost from `model_prices` (the organization's own prices before
+ * the instance's defaults; within each, an exact model name first, then the longest `*` pattern) when
+ * the client sent usage without a cost.
  */
 async function deriveSpanFields(tx: Transaction, spanIds: string[]): Promise<void> {
   if (spanIds.length === 0) return;
@@ -156,10 +157,11 @@ async function deriveSpanFields(tx: Transaction, spanIds: string[]): Promise<voi
         from (
           select (coalesce(s.input_tokens, 0) * p.input_price_per_million + coalesce(s.output_tokens, 0) * p.output_price_per_million) / 1000000 as priced
           from model_prices p
-          where p.model_pattern = s.model
-            or (strpos(p.model_pattern, '*') > 0
-              and s.model like replace(replace(replace(replace(p.model_pattern, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%'))
-          order by p.model_pattern = s.model desc, length(p.model_pattern) desc
+          where (p.organization_id is null or p.organization_id = (select organization_id from projects where id = s.project_id))
+            and (p.model_pattern = s.model
+              or (strpos(p.model_pattern, '*') > 0
+                and s.model like replace(replace(replace(replace(p.model_pattern, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%')))
+          order by p.organization_id is not null desc, p.model_pattern = s.model desc, length(p.model_pattern) desc
           limit 1
         ) price))
     where s.id in (select (jsonb_array_elements_text(${json(spanIds)}))::uuid)
@@ -211,6 +213,8 @@ export async function ingestEvents(db: Database, projectId: string, events: Inge
   const isFirst = (event: IngestEvent, index: number) => firstIndex.get(event.id) === index;
 
   const claimed = await db.transaction(async (tx) => {
+    // A batch stuck behind a slow database is cancelled (57014, answered 503) rather than held: the client retries.
+    await tx.execute(sql`set local statement_timeout = '10s'`);
     const fresh = await claimEventIds(tx, projectId, [...firstIndex.keys()].sort());
     const toApply = events.filter((event, index) => isFirst(event, index) && fresh.has(event.id));
     if (toApply.length === 0) return fresh;

@@ -1,9 +1,12 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { JsonValue } from '@forprompt/sdk/ingest';
 import { spans, traces } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { SpanView, TraceStore, TraceSummary } from '../../traces.js';
 import { ingestEvents } from './trace-ingest.js';
+import { createPrice, deletePrice, listPrices, updatePrice } from './trace-prices.js';
+import { listTraceRows } from './trace-query.js';
+import { clearTraces, deleteTrace, purgeExpiredTraces, setTraceRetention, traceRetention } from './trace-retention.js';
 
 type TraceRow = typeof traces.$inferSelect;
 type SpanRow = typeof spans.$inferSelect;
@@ -61,27 +64,8 @@ export function traceStore(db: Database): TraceStore {
     ingest: (_ctx, projectId, events) => ingestEvents(db, projectId, events),
 
     async list(projectId, query) {
-      const conditions: Array<SQL | undefined> = [
-        eq(traces.projectId, projectId),
-        query.promptKey !== undefined ? eq(traces.promptKey, query.promptKey) : undefined,
-        query.promptVersion !== undefined ? eq(traces.versionNumber, query.promptVersion) : undefined,
-        query.userId !== undefined ? eq(traces.userId, query.userId) : undefined,
-        query.sessionId !== undefined ? eq(traces.sessionId, query.sessionId) : undefined,
-        query.status !== undefined ? eq(traces.status, query.status) : undefined,
-        query.from !== undefined ? gte(traces.startedAt, query.from) : undefined,
-        query.to !== undefined ? lt(traces.startedAt, query.to) : undefined,
-        // Keyset: strictly after the previous page's last entry in (startedAt desc, id desc) order.
-        query.after !== undefined
-          ? or(lt(traces.startedAt, query.after.startedAt), and(eq(traces.startedAt, query.after.startedAt), lt(traces.id, query.after.id)))
-          : undefined,
-      ];
-      const rows = await db
-        .select()
-        .from(traces)
-        .where(and(...conditions))
-        .orderBy(desc(traces.startedAt), desc(traces.id))
-        .limit(query.limit);
-      return rows.map((row) => ({ ...toSummary(row), cursor: { startedAt: row.startedAt, id: row.id } }));
+      const rows = await listTraceRows(db, projectId, query);
+      return rows.map(({ row, cursorValue }) => ({ ...toSummary(row), cursor: { value: cursorValue, id: row.id } }));
     },
 
     async get(projectId, traceId) {
@@ -95,5 +79,15 @@ export function traceStore(db: Database): TraceStore {
         spans: spanRows.map((span) => toSpan(span, row.traceId)),
       };
     },
+
+    delete: (ctx, scope, traceId) => deleteTrace(db, ctx, scope, traceId),
+    clear: (ctx, scope) => clearTraces(db, ctx, scope),
+    purgeExpired: (options) => purgeExpiredTraces(db, options),
+    retention: (projectId) => traceRetention(db, projectId),
+    setRetention: (ctx, scope, retentionDays) => setTraceRetention(db, ctx, scope, retentionDays),
+    listPrices: (organizationId) => listPrices(db, organizationId),
+    createPrice: (ctx, organizationId, input) => createPrice(db, ctx, organizationId, input),
+    updatePrice: (ctx, organizationId, priceId, input) => updatePrice(db, ctx, organizationId, priceId, input),
+    deletePrice: (ctx, organizationId, priceId) => deletePrice(db, ctx, organizationId, priceId),
   };
 }

@@ -1,0 +1,139 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
+import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
+
+const promptKey = 'support.reply';
+// Version 1: 100, 200 and 300 ms, one failed; version 2: 50 and 150 ms.
+const sentTraces = [
+  { id: 'a1', version: 1, latencyMs: 100, hoursAgo: 30, status: 'completed' },
+  { id: 'a2', version: 1, latencyMs: 200, hoursAgo: 29, status: 'completed' },
+  { id: 'a3', version: 1, latencyMs: 300, hoursAgo: 28, status: 'error' },
+  { id: 'b1', version: 2, latencyMs: 50, hoursAgo: 3, status: 'completed' },
+  { id: 'b2', version: 2, latencyMs: 150, hoursAgo: 2, status: 'completed' },
+] as const;
+
+describe('analytics in a browser', () => {
+  let stopEngine: (() => Promise<void>) | undefined;
+  let engine: RunningEngine | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const uncaughtErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ engine, stop: stopEngine } = await startTestEngine());
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => uncaughtErrors.push(error.message));
+    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
+      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Support bot' },
+    });
+    expect(setup.status()).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopEngine?.();
+  });
+
+  function engineUrl(pathname: string): string {
+    if (engine === undefined) throw new Error('engine did not start');
+    return `${engine.url}${pathname}`;
+  }
+
+  const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `analytics-${name}`, fullPage);
+
+  async function createApiKey(): Promise<string> {
+    const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
+    const organizationId = state.organizations[0]!.id;
+    const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
+    const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/api-keys`), {
+      headers: { 'X-CSRF-Token': state.csrfToken },
+      data: { name: 'e2e' },
+    });
+    expect(created.status()).toBe(201);
+    return ((await created.json()) as { secret: string }).secret;
+  }
+
+  /** Sends the traces as an application would: one batch to /api/v1/ingest with a project API key. */
+  async function ingestTraces(apiKey: string): Promise<void> {
+    const batch = sentTraces.flatMap((trace) => {
+      const start = new Date(Date.now() - trace.hoursAgo * 3_600_000);
+      const end = new Date(start.getTime() + trace.latencyMs).toISOString();
+      const startTime = start.toISOString();
+      return [
+        { id: `${trace.id}-create`, timestamp: startTime, type: 'trace-create', body: { id: trace.id, promptKey, promptVersion: trace.version, startTime, endTime: end, status: trace.status } },
+        {
+          id: `${trace.id}-span`,
+          timestamp: startTime,
+          type: 'span-create',
+          body: { id: `${trace.id}-llm`, traceId: trace.id, type: 'llm_call', model: 'gpt-4o-mini', usage: { inputTokens: 100, outputTokens: 50 }, costUsd: 0.01, startTime, endTime: end, status: trace.status === 'error' ? 'error' : 'ok' },
+        },
+      ];
+    });
+    const response = await fetch(engineUrl('/api/v1/ingest'), { method: 'POST', headers: { 'X-API-Key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+    expect(response.status).toBe(207);
+    const { results } = (await response.json()) as { results: Array<{ status: number }> };
+    expect(results.every((result) => result.status === 201)).toBe(true);
+  }
+
+  it('says how to send traces while the project has none, and what AI reports need', async () => {
+    await page.goto(engineUrl('/analytics'));
+    await page.getByText('No traces in this range').waitFor();
+    expect(await page.getByText('Send traces with the SDK').count()).toBe(1);
+    await page.getByTestId('reports-need-ai').waitFor();
+    expect(await page.getByTestId('reports-need-ai').textContent()).toContain('AI_PROVIDER');
+    await screenshot('empty', true);
+  });
+
+  it('shows the totals, charts per prompt and each version after traces arrive', async () => {
+    await ingestTraces(await createApiKey());
+    await page.goto(engineUrl('/analytics'));
+    await page.getByTestId('analytics-overview').waitFor();
+    expect(await page.getByTestId('stat-traces').locator('.stat-value').textContent()).toBe('5');
+    expect(await page.getByTestId('stat-spans').locator('.stat-value').textContent()).toBe('5');
+    expect(await page.getByTestId('stat-error-rate').locator('.stat-value').textContent()).toBe('20%');
+    expect(await page.getByTestId('stat-tokens').locator('.stat-value').textContent()).toBe('750');
+    expect(await page.getByTestId('stat-cost').locator('.stat-value').textContent()).toBe('$0.0500');
+    expect(await page.getByTestId('analytics-prompt').inputValue()).toBe(promptKey);
+
+    await page.getByTestId('chart-volume').locator('canvas').waitFor();
+    expect(await page.getByTestId('analytics-charts').locator('canvas').count()).toBe(5);
+    const version1 = page.getByTestId('version-row-1');
+    expect(await version1.locator('td').nth(0).textContent()).toBe('3');
+    expect(await version1.locator('td').nth(1).textContent()).toBe('33.33%');
+    expect(await version1.locator('td').nth(2).textContent()).toBe('200 ms');
+    expect(await page.getByTestId('version-row-2').locator('td').nth(2).textContent()).toBe('100 ms');
+    await screenshot('overview', true);
+  });
+
+  it('compares the newest version with the one before, and the other way round when asked', async () => {
+    const comparison = page.getByTestId('version-comparison');
+    await comparison.getByTestId('compare-row-p50LatencyMs').waitFor();
+    expect(await page.getByTestId('compare-base').inputValue()).toBe('1');
+    expect(await page.getByTestId('compare-candidate').inputValue()).toBe('2');
+    const difference = (measure: string) => comparison.getByTestId(`compare-row-${measure}`).locator('td').nth(2);
+    expect(await difference('p50LatencyMs').textContent()).toBe('−100 ms');
+    expect(await difference('errorRate').textContent()).toBe('−33.33%');
+    expect(await difference('errorRate').getAttribute('class')).toContain('delta--better');
+    expect(await difference('traces').textContent()).toBe('−1');
+    await comparison.scrollIntoViewIfNeeded();
+    await screenshot('compare');
+
+    await page.getByTestId('compare-base').selectOption('2');
+    await page.getByTestId('compare-candidate').selectOption('1');
+    await expect.poll(() => difference('p50LatencyMs').textContent()).toBe('+100 ms');
+    expect(await difference('errorRate').getAttribute('class')).toContain('delta--worse');
+  });
+
+  it("shows the organization's usage per project", async () => {
+    await page.goto(engineUrl('/settings/usage'));
+    const total = page.getByTestId('usage-total-row');
+    await total.waitFor();
+    expect(await total.locator('td').allTextContents()).toEqual(['5', '5', '500', '250', '0']);
+    expect(await page.getByTestId('usage-project-Support bot').locator('td').first().textContent()).toBe('5');
+    expect(await page.getByTestId('usage-ai-note').textContent()).toContain('AI provider');
+    await screenshot('usage', true);
+    expect(uncaughtErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { spans, spanSearchVector, traces, traceSearchVector } from '../schema/index.js';
+import type { Database } from '../database.js';
+import type { TraceQuery, TraceSort } from '../../traces.js';
+
+type TraceRow = typeof traces.$inferSelect;
+
+/**
+ * Each order's key as the indexes hold it (traces_project_started_at_idx, _latency_idx, _cost_idx),
+ * and the same key as exact text for the cursor (microseconds since the epoch for time, so no
+ * precision is lost on the way through JSON).
+ */
+const sortKeys: Record<TraceSort, { key: SQL; cursorText: SQL; fromCursor: (value: string) => SQL }> = {
+  time: {
+    key: sql`${traces.startedAt}`,
+    cursorText: sql`(extract(epoch from ${traces.startedAt}) * 1000000)::bigint::text`,
+    fromCursor: (value) => sql`(timestamptz 'epoch' + ${value}::bigint * interval '1 microsecond')`,
+  },
+  latency: {
+    key: sql`coalesce(${traces.latencyMs}, -1)`,
+    cursorText: sql`coalesce(${traces.latencyMs}, -1)::text`,
+    fromCursor: (value) => sql`${value}::int`,
+  },
+  cost: {
+    key: sql`${traces.cost}`,
+    cursorText: sql`${traces.cost}::text`,
+    fromCursor: (value) => sql`${value}::numeric`,
+  },
+};
+
+/** Words typed in the search box, all required ('simple' config, as the indexes are built). */
+const searchQuery = (search: string) => sql`plainto_tsquery('simple'::regconfig, ${search})`;
+
+function filters(projectId: string, query: TraceQuery): SQL | undefined {
+  const conditions: Array<SQL | undefined> = [
+    eq(traces.projectId, projectId),
+    query.promptKey !== undefined ? eq(traces.promptKey, query.promptKey) : undefined,
+    query.promptVersion !== undefined ? eq(traces.versionNumber, query.promptVersion) : undefined,
+    query.model !== undefined ? eq(traces.model, query.model) : undefined,
+    query.userId !== undefined ? eq(traces.userId, query.userId) : undefined,
+    query.sessionId !== undefined ? eq(traces.sessionId, query.sessionId) : undefined,
+    query.status !== undefined ? eq(traces.status, query.status) : undefined,
+    query.from !== undefined ? gte(traces.startedAt, query.from) : undefined,
+    query.to !== undefined ? lt(traces.startedAt, query.to) : undefined,
+    query.tags?.length ? sql`${traces.tags} @> ${sql.param(query.tags)}::text[]` : undefined,
+    query.search
+      ? // One id list from both GIN indexes (an OR of the two would scan every trace of the project).
+        sql`${traces.id} in (
+          select ${traces.id} from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(query.search)}
+          union all
+          select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(query.search)})`
+      : undefined,
+  ];
+  return and(...conditions);
+}
+
+/** A page in the query's order (descending key, then id): keyset, never OFFSET. */
+export async function listTraceRows(db: Database, projectId: string, query: TraceQuery): Promise<Array<{ row: TraceRow; cursorValue: string }>> {
+  const order = sortKeys[query.sort ?? 'time'];
+  const after = query.after ? sql`(${order.key}, ${traces.id}) < (${order.fromCursor(query.after.value)}, ${query.after.id}::uuid)` : undefined;
+  const rows = await db
+    .select({ row: traces, cursorValue: sql<string>`${order.cursorText}` })
+    .from(traces)
+    .where(and(filters(projectId, query), after))
+    // `nulls last` as the indexes are built (a plain DESC means NULLS FIRST, which they cannot serve).
+    .orderBy(sql`${order.key} desc nulls last`, sql`${traces.id} desc nulls last`)
+    .limit(query.limit);
+  return rows;
+}

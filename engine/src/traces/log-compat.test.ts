@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresProvider } from '../data/postgres/provider.js';
+import type { DataProvider } from '../data/provider.js';
+import { createTestDatabase } from '../../test/helpers/db.js';
+import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
+
+interface CompatTrace {
+  traceId: string;
+  promptKey: string | null;
+  versionNumber: number | null;
+  model: string | null;
+  source: string | null;
+  status: string;
+  spanCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  createdAt: number;
+}
+interface CompatSpan {
+  spanId: string;
+  type: string;
+  role: string | null;
+  content: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  durationMs: number | null;
+  metadata: string | null;
+}
+
+/** The original SDK's logging calls, unchanged: X-API-Key, one span per request, `{ error }` errors. */
+describe("the original API's logging: POST /api/log, GET /api/logs, GET /api/logs/:traceId", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let provider: DataProvider;
+  let server: Awaited<ReturnType<typeof serveApp>>;
+  const keys = { a: '', b: '' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+    server = await serveApp(provider);
+    keys.a = (await projectWithApiKey(provider, 'compat logs a')).apiKey;
+    keys.b = (await projectWithApiKey(provider, 'compat logs b')).apiKey;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await provider?.close();
+    await database?.drop();
+  });
+
+  const call = async <T>(path: string, init: { key?: 'a' | 'b'; body?: unknown } = {}) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: init.body === undefined ? 'GET' : 'POST',
+      headers: { 'x-api-key': keys[init.key ?? 'a'], 'content-type': 'application/json' },
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  it('logs a conversation span by span, creating the trace with the first, and reads it back with its messages', async () => {
+    const first = await call<{ spanId: string; traceId: string }>('/api/log', {
+      body: { traceId: 'conv-1', promptKey: 'support.reply', versionNumber: 2, type: 'message', role: 'user', content: 'Where is my order?', source: 'production' },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ spanId: expect.any(String), traceId: 'conv-1' });
+    const second = await call('/api/log', {
+      body: {
+        traceId: 'conv-1',
+        promptKey: 'support.reply',
+        versionNumber: 2,
+        type: 'llm_call',
+        role: 'assistant',
+        content: 'It ships tomorrow.',
+        model: 'gpt-4o-mini',
+        inputTokens: 30,
+        outputTokens: 8,
+        durationMs: 420,
+        metadata: JSON.stringify({ channel: 'chat' }),
+      },
+    });
+    expect(second.status).toBe(200);
+
+    const list = await call<{ traces: CompatTrace[] }>('/api/logs?promptKey=support.reply&limit=10');
+    expect(list.status).toBe(200);
+    expect(list.body.traces).toEqual([
+      expect.objectContaining({ traceId: 'conv-1', promptKey: 'support.reply', versionNumber: 2, model: 'gpt-4o-mini', source: 'production', status: 'active', spanCount: 2, inputTokens: 30, outputTokens: 8, createdAt: expect.any(Number) }),
+    ]);
+    expect((await call<{ traces: CompatTrace[] }>('/api/logs?promptKey=other')).body.traces).toEqual([]);
+
+    const detail = await call<{ trace: CompatTrace; spans: CompatSpan[] }>('/api/logs/conv-1');
+    expect(detail.status).toBe(200);
+    expect(detail.body.trace).toMatchObject({ traceId: 'conv-1', spanCount: 2 });
+    expect(detail.body.spans).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ spanId: first.body.spanId, type: 'message', role: 'user', content: 'Where is my order?' }),
+        expect.objectContaining({ type: 'llm_call', role: 'assistant', content: 'It ships tomorrow.', model: 'gpt-4o-mini', inputTokens: 30, outputTokens: 8, durationMs: 420, metadata: '{"channel":"chat"}' }),
+      ]),
+    );
+  });
+
+  it("answers another project's trace 404, as one that does not exist, and leaves it out of the list", async () => {
+    expect((await call('/api/log', { key: 'b', body: { traceId: 'conv-of-b', promptKey: 'b.prompt', type: 'message', role: 'user', content: 'secret of B' } })).status).toBe(200);
+    const other = await call<{ error: string; code: string }>('/api/logs/conv-of-b');
+    expect(other).toEqual({ status: 404, body: { error: 'Trace not found', code: 'trace_not_found' } });
+    expect((await call('/api/logs/conv-nowhere')).body).toEqual(other.body);
+    const listed = await call<{ traces: CompatTrace[] }>('/api/logs');
+    expect(listed.body.traces.map((trace) => trace.traceId)).not.toContain('conv-of-b');
+    expect((await call<{ trace: CompatTrace }>('/api/logs/conv-of-b', { key: 'b' })).body.trace.promptKey).toBe('b.prompt');
+  });
+
+  it("refuses a log without traceId, promptKey or type in the original's { error } shape", async () => {
+    const response = await call<{ error: string; code: string }>('/api/log', { body: { traceId: 'conv-2', role: 'user', content: 'hi' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toContain('body.promptKey');
+    expect(response.body.error).toContain('body.type');
+    expect((await call('/api/log', { body: { traceId: 'conv-2', promptKey: 'p', type: 'shout' } })).status).toBe(400);
+  });
+});

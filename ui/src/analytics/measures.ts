@@ -1,0 +1,21 @@
+/** How analytics numbers read: "1,234", "12.5%", "340 ms", "$0.0123". */
+const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+export const formatCount = (value: number) => whole.format(value);
+export const formatDecimal = (value: number) => decimal.format(value);
+export const formatPercent = (ratio: number) => `${decimal.format(ratio * 100)}%`;
+export const formatMs = (value: number | null) => (value === null ? '–' : value >= 10_000 ? `${decimal.format(value / 1000)} s` : `${whole.format(value)} ms`);
+export function formatUsd(value: number | null): string {
+  if (value === null) return '–';
+  const digits = Math.abs(value) >= 1 ? 2 : 4;
+  return `${value < 0 ? '−' : ''}$${Math.abs(value).toFixed(digits)}`;
+}
+
+/** A difference with its sign ("+12 ms", "−2.5%"). */
+export function formatDelta(value: number | null, format: (value: number) => string): string {
+  if (value === null) return '–';
+  if (value === 0) return '±0';
+  const text = format(Math.abs(value));
+  return value > 0 ? `+${text}` : `−${text}`;
+}
