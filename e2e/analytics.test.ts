@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
-import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
+import { createProjectApiKey, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.reply';
 // Version 1: 100, 200 and 300 ms, one failed; version 2: 50 and 150 ms.
@@ -14,46 +13,20 @@ const sentTraces = [
 ] as const;
 
 describe('analytics in a browser', () => {
-  let stopEngine: (() => Promise<void>) | undefined;
-  let engine: RunningEngine | undefined;
-  let browser: Browser | undefined;
+  let session: DashboardSession | undefined;
   let page: Page;
-  const uncaughtErrors: string[] = [];
+  let uncaughtErrors: string[] = [];
+  let engineUrl: DashboardSession['engineUrl'];
+  let screenshot: DashboardSession['screenshot'];
 
   beforeAll(async () => {
-    ({ engine, stop: stopEngine } = await startTestEngine());
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => uncaughtErrors.push(error.message));
-    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
-      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Support bot' },
-    });
-    expect(setup.status()).toBe(201);
+    session = await startDashboardSession({ screenshotPrefix: 'analytics' });
+    ({ page, uncaughtErrors, engineUrl, screenshot } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopEngine?.();
+    await session?.close();
   });
-
-  function engineUrl(pathname: string): string {
-    if (engine === undefined) throw new Error('engine did not start');
-    return `${engine.url}${pathname}`;
-  }
-
-  const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `analytics-${name}`, fullPage);
-
-  async function createApiKey(): Promise<string> {
-    const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-    const organizationId = state.organizations[0]!.id;
-    const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-    const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/api-keys`), {
-      headers: { 'X-CSRF-Token': state.csrfToken },
-      data: { name: 'e2e' },
-    });
-    expect(created.status()).toBe(201);
-    return ((await created.json()) as { secret: string }).secret;
-  }
 
   /** Sends the traces as an application would: one batch to /api/v1/ingest with a project API key. */
   async function ingestTraces(apiKey: string): Promise<void> {
@@ -87,7 +60,7 @@ describe('analytics in a browser', () => {
   });
 
   it('shows the totals, charts per prompt and each version after traces arrive', async () => {
-    await ingestTraces(await createApiKey());
+    await ingestTraces(await createProjectApiKey(page, engineUrl()));
     await page.goto(engineUrl('/analytics'));
     await page.getByTestId('analytics-overview').waitFor();
     expect(await page.getByTestId('stat-traces').locator('.stat-value').textContent()).toBe('5');

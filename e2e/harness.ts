@@ -87,3 +87,48 @@ export async function createProjectApiKey(page: Page, engineUrl: string, name = 
   if (created.status() !== 201) throw new Error(`Creating an API key answered ${created.status()}: ${await created.text()}`);
   return ((await created.json()) as { secret: string }).secret;
 }
+
+export interface DashboardSession {
+  page: Page;
+  /** The engine's address followed by `pathname`. */
+  engineUrl(pathname?: string): string;
+  /** Saves test-results/screenshots/<screenshotPrefix>-<name>.png. */
+  screenshot(name: string, fullPage?: boolean): Promise<void>;
+  /** Messages of errors the page threw and nothing caught. */
+  uncaughtErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh engine, a 1280×800 page collecting uncaught errors, and the first-run setup done through
+ * the API (it signs this page in), for files that test a dashboard feature rather than onboarding.
+ */
+export async function startDashboardSession(options: { screenshotPrefix: string }): Promise<DashboardSession> {
+  const { engine, stop: stopEngine } = await startTestEngine();
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await stopEngine();
+  };
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const uncaughtErrors: string[] = [];
+    page.on('pageerror', (error) => uncaughtErrors.push(error.message));
+    const engineUrl = (pathname = '') => `${engine.url}${pathname}`;
+    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
+      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Support bot' },
+    });
+    if (setup.status() !== 201) throw new Error(`First-run setup answered ${setup.status()}: ${await setup.text()}`);
+    return {
+      page,
+      engineUrl,
+      screenshot: (name, fullPage = false) => screenshot(page, `${options.screenshotPrefix}-${name}`, fullPage),
+      uncaughtErrors,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

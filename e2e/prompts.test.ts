@@ -1,7 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
-import { launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
+import { createProjectApiKey, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.greeting';
 const chatKey = 'billing.refund';
@@ -12,50 +11,28 @@ const templates = {
 };
 
 describe('prompts in a browser: editor, details, versions, labels, diff, deploy, rollback and filters', () => {
-  let stopEngine: (() => Promise<void>) | undefined;
-  let engine: RunningEngine | undefined;
-  let browser: Browser | undefined;
+  let session: DashboardSession | undefined;
   let page: Page;
-  const uncaughtErrors: string[] = [];
+  let uncaughtErrors: string[] = [];
+  let engineUrl: DashboardSession['engineUrl'];
+  let screenshot: DashboardSession['screenshot'];
   let apiKeySecret = '';
 
   beforeAll(async () => {
-    ({ engine, stop: stopEngine } = await startTestEngine());
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => uncaughtErrors.push(error.message));
-    // Setup through the API (it signs this browser in); the prompts are what this file tests.
-    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
-      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Support bot' },
-    });
-    expect(setup.status()).toBe(201);
+    session = await startDashboardSession({ screenshotPrefix: 'prompts' });
+    ({ page, uncaughtErrors, engineUrl, screenshot } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopEngine?.();
+    await session?.close();
   });
 
-  function engineUrl(pathname: string): string {
-    if (engine === undefined) throw new Error('engine did not start');
-    return `${engine.url}${pathname}`;
-  }
-
-  const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `prompts-${name}`, fullPage);
   const versionRow = (version: number) => page.locator(`[data-testid="version-row"][data-version="${version}"]`);
 
   /** The version an application gets for a label, fetched with a project API key. */
   async function fetchLabelVersion(label: string, key = promptKey): Promise<number> {
     if (apiKeySecret === '') {
-      const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-      const organizationId = state.organizations[0]!.id;
-      const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-      const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/api-keys`), {
-        headers: { 'X-CSRF-Token': state.csrfToken },
-        data: { name: 'e2e' },
-      });
-      expect(created.status()).toBe(201);
-      apiKeySecret = ((await created.json()) as { secret: string }).secret;
+      apiKeySecret = await createProjectApiKey(page, engineUrl());
     }
     const response = await fetch(engineUrl(`/api/v1/prompts/${key}?label=${label}`), { headers: { 'X-API-Key': apiKeySecret } });
     expect(response.status).toBe(200);

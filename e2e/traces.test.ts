@@ -1,37 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEngine } from '../engine/test/helpers/engine-process.js';
-import { createProjectApiKey, launchBrowser, screenshot as saveScreenshot, startTestEngine } from './harness.js';
+import { createProjectApiKey, startDashboardSession, type DashboardSession } from './harness.js';
 
 describe('trace explorer in a browser', () => {
-  let stopEngine: (() => Promise<void>) | undefined;
-  let engine: RunningEngine | undefined;
-  let browser: Browser | undefined;
+  let session: DashboardSession | undefined;
   let page: Page;
-  const uncaughtErrors: string[] = [];
+  let uncaughtErrors: string[] = [];
+  let engineUrl: DashboardSession['engineUrl'];
+  let screenshot: DashboardSession['screenshot'];
 
   beforeAll(async () => {
-    ({ engine, stop: stopEngine } = await startTestEngine());
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => uncaughtErrors.push(error.message));
-    const setup = await page.request.post(engineUrl('/api/dashboard/auth/setup'), {
-      data: { email: 'owner@example.com', password: 'correct horse battery', organizationName: 'Acme', projectName: 'Support bot' },
-    });
-    expect(setup.status()).toBe(201);
+    session = await startDashboardSession({ screenshotPrefix: 'traces' });
+    ({ page, uncaughtErrors, engineUrl, screenshot } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopEngine?.();
+    await session?.close();
   });
-
-  function engineUrl(pathname: string): string {
-    if (engine === undefined) throw new Error('engine did not start');
-    return `${engine.url}${pathname}`;
-  }
-
-  const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `traces-${name}`, fullPage);
 
   /** Three conversations as an application sends them: a trace, a user message, an LLM call with a tool call under it. */
   async function ingestConversations(apiKey: string): Promise<void> {
@@ -66,7 +51,7 @@ describe('trace explorer in a browser', () => {
   });
 
   it('lists the traces newest first, and filters them by status and by words in the content (kept in the URL)', async () => {
-    await ingestConversations(await createProjectApiKey(page, engineUrl('')));
+    await ingestConversations(await createProjectApiKey(page, engineUrl()));
     await page.goto(engineUrl('/traces'));
     await page.getByTestId('traces-table').waitFor();
     expect(await page.getByTestId('trace-row').locator('td:first-child .trace-id').allTextContents()).toEqual(['broken-chat', 'parcel-chat', 'refund-chat']);

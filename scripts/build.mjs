@@ -31,7 +31,7 @@ const packages = [
   { name: 'desktop', inputs: ['src', 'tsconfig.json', 'package.json'], command: [tsc('desktop'), '-p', 'tsconfig.json'] },
   {
     name: 'ui',
-    inputs: ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json', 'public', '../engine/src/access', '../engine/src/data/prompts.ts', '../sdk/src/template.ts'],
+    inputs: ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json', 'public', '../engine/src/access', '../engine/src/data/prompts.ts', '../sdk/src/template.ts', '../sdk/src/prompts.ts'],
     command: [bin('ui', 'vite', 'bin/vite.js'), 'build', '--logLevel', 'warn'],
   },
 ];

@@ -31,6 +31,7 @@ export {
   type PromptPage,
   type PromotionRequest,
   type WriteOptions,
+  promptMetadataFields,
 } from './prompts.js';
 export type { SnapshotDocument, SnapshotSource } from './snapshot.js';
 export type { PromptStore, StoredPrompt } from './store.js';

@@ -32,6 +32,19 @@ export interface PromotionRequest {
   createdAt: string;
 }
 
+/** The original ForPrompt's structured metadata of a prompt, in its form order (shared by the engine and the CLI). */
+export const promptMetadataFields = [
+  'purpose',
+  'expectedBehavior',
+  'inputFormat',
+  'outputFormat',
+  'constraints',
+  'useCases',
+  'additionalNotes',
+  'toolsNotes',
+  'referencePrompt',
+] as const;
+
 /** A new version's content and the prompt's details; what is left out stays as it is. */
 export interface PromptVersionInput {
   name?: string;
@@ -52,6 +65,7 @@ export interface PromptVersionInput {
   useCases?: string | null;
   additionalNotes?: string | null;
   toolsNotes?: string | null;
+  referencePrompt?: string | null;
 }
 
 export interface CreatePromptInput extends PromptVersionInput {

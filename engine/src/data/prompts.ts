@@ -1,17 +1,9 @@
 /** The prompt part of the DataProvider contract (see provider.ts). */
 import type { WriteContext } from './provider.js';
+import { promptMetadataFields } from '@forprompt/sdk';
 
-export const metadataFields = [
-  'purpose',
-  'expectedBehavior',
-  'inputFormat',
-  'outputFormat',
-  'constraints',
-  'useCases',
-  'additionalNotes',
-  'toolsNotes',
-  'referencePrompt',
-] as const;
+/** The original's structured metadata fields (one list, in the SDK, for the engine, the CLI and the SDK's types). */
+export const metadataFields = promptMetadataFields;
 export type PromptMetadata = Record<(typeof metadataFields)[number], string | null>;
 
 /**

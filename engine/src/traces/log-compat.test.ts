@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresProvider } from '../data/postgres/provider.js';
-import type { DataProvider } from '../data/provider.js';
-import { createTestDatabase } from '../../test/helpers/db.js';
-import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { servedAppWithTwoProjects } from '../../test/helpers/app.js';
 
 interface CompatTrace {
   traceId: string;
@@ -30,26 +27,11 @@ interface CompatSpan {
 
 /** The original SDK's logging calls, unchanged: X-API-Key, one span per request, `{ error }` errors. */
 describe("the original API's logging: POST /api/log, GET /api/logs, GET /api/logs/:traceId", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let provider: DataProvider;
-  let server: Awaited<ReturnType<typeof serveApp>>;
-  const keys = { a: '', b: '' };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-    server = await serveApp(provider);
-    keys.a = (await projectWithApiKey(provider, 'compat logs a')).apiKey;
-    keys.b = (await projectWithApiKey(provider, 'compat logs b')).apiKey;
-  });
-  afterAll(async () => {
-    await server?.close();
-    await provider?.close();
-    await database?.drop();
-  });
+  const app = servedAppWithTwoProjects({ a: 'compat logs a', b: 'compat logs b' });
+  const keys = app.keys;
 
   const call = async <T>(path: string, init: { key?: 'a' | 'b'; body?: unknown } = {}) => {
-    const response = await fetch(`${server.url}${path}`, {
+    const response = await fetch(`${app.url}${path}`, {
       method: init.body === undefined ? 'GET' : 'POST',
       headers: { 'x-api-key': keys[init.key ?? 'a'], 'content-type': 'application/json' },
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),

@@ -4,11 +4,8 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresProvider } from '../data/postgres/provider.js';
-import type { DataProvider } from '../data/provider.js';
-import { createTestDatabase } from '../../test/helpers/db.js';
-import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { servedAppWithTwoProjects } from '../../test/helpers/app.js';
 import type { SpanBody } from '@forprompt/sdk/ingest';
 import { decodeExportRequest, encodeExportResponse } from './otlp-proto.js';
 import { eventsOfExport, exportTraceRequest } from './otlp.js';
@@ -70,27 +67,12 @@ function recordTurn(tracer: Tracer, options: { failTool?: boolean } = {}): strin
 }
 
 describe('OpenTelemetry OTLP/HTTP export to /api/v1/otel/v1/traces', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let provider: DataProvider;
-  let server: Awaited<ReturnType<typeof serveApp>>;
-  const keys = { a: '', b: '' };
+  const app = servedAppWithTwoProjects({ a: 'otel a', b: 'otel b' });
+  const keys = app.keys;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-    server = await serveApp(provider);
-    keys.a = (await projectWithApiKey(provider, 'otel a')).apiKey;
-    keys.b = (await projectWithApiKey(provider, 'otel b')).apiKey;
-  });
-  afterAll(async () => {
-    await server?.close();
-    await provider?.close();
-    await database?.drop();
-  });
-
-  const endpoint = () => `${server.url}/api/v1/otel/v1/traces`;
+  const endpoint = () => `${app.url}/api/v1/otel/v1/traces`;
   const getTrace = async (traceId: string, key = keys.a) => {
-    const response = await fetch(`${server.url}/api/v1/traces/${traceId}`, { headers: { 'x-api-key': key } });
+    const response = await fetch(`${app.url}/api/v1/traces/${traceId}`, { headers: { 'x-api-key': key } });
     return { status: response.status, body: (await response.json()) as TraceJson };
   };
   const exportAgain = (exporter: SpanExporter, spans: ReadableSpan[]) =>

@@ -1,4 +1,7 @@
 import http from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
+import { createPostgresProvider } from '../../src/data/postgres/provider.js';
+import { createTestDatabase } from './db.js';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -64,4 +67,34 @@ export async function projectWithApiKey(provider: DataProvider, name: string): P
   const apiKey = generateApiKey();
   await provider.apiKeys.create(system, organization.id, project.id, { name: 'test', keyHash: sha256Hex(apiKey), keyPrefix: apiKeyPrefix(apiKey), expiresAt: null });
   return { organizationId: organization.id, projectId: project.id, apiKey };
+}
+
+/**
+ * For one test file: a served app on a fresh copy of the template database with two projects ("a" and
+ * "b"), each with an API key; closed and dropped after the file.
+ */
+export function servedAppWithTwoProjects(names: { a: string; b: string }): { readonly url: string; keys: { a: string; b: string } } {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let provider: DataProvider | undefined;
+  let server: Awaited<ReturnType<typeof serveApp>> | undefined;
+  const app = {
+    get url() {
+      if (!server) throw new Error('the app is not serving yet');
+      return server.url;
+    },
+    keys: { a: '', b: '' },
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+    server = await serveApp(provider);
+    app.keys.a = (await projectWithApiKey(provider, names.a)).apiKey;
+    app.keys.b = (await projectWithApiKey(provider, names.b)).apiKey;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await provider?.close();
+    await database?.drop();
+  });
+  return app;
 }

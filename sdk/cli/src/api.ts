@@ -1,19 +1,10 @@
+import { promptMetadataFields } from '@forprompt/sdk';
 import { z } from 'zod';
 import type { ApiClient } from './http.js';
 import { parseAnswer } from './http.js';
 
 /** The engine's answers the CLI reads (see the engine's /api/openapi.json); unknown fields are ignored. */
-export const metadataFields = [
-  'purpose',
-  'expectedBehavior',
-  'inputFormat',
-  'outputFormat',
-  'constraints',
-  'useCases',
-  'additionalNotes',
-  'toolsNotes',
-  'referencePrompt',
-] as const;
+export const metadataFields = promptMetadataFields;
 export type MetadataField = (typeof metadataFields)[number];
 
 export const promptKeyPattern = /^[A-Za-z0-9._-]{1,128}$/;

@@ -20,8 +20,8 @@ export function promotionStore(db: Database): PromotionStore {
 
     async protect(ctx, projectId, label) {
       if (label === 'latest') throw new ValidationError('"latest" moves by itself and cannot be protected', [{ path: 'body.label', message: 'latest is automatic' }], 'label_reserved');
-      const organizationId = await organizationOf(db, projectId);
       await command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const [row] = await tx.insert(projectProtectedLabels).values({ projectId, label, createdBy: userOf(ctx) }).onConflictDoNothing().returning();
         return {
           result: undefined,
@@ -33,8 +33,8 @@ export function promotionStore(db: Database): PromotionStore {
     },
 
     async unprotect(ctx, projectId, label) {
-      const organizationId = await organizationOf(db, projectId);
       await command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const removed = await tx
           .delete(projectProtectedLabels)
           .where(and(eq(projectProtectedLabels.projectId, projectId), eq(projectProtectedLabels.label, label)))
@@ -64,8 +64,8 @@ export function promotionStore(db: Database): PromotionStore {
     },
 
     async decide(ctx, projectId, id, decision, note) {
-      const organizationId = await organizationOf(db, projectId);
       await command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const [request] = await tx
           .select()
           .from(promotionRequests)

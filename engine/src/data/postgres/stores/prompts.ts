@@ -40,8 +40,8 @@ export function promptStore(db: Database): PromptStore {
 
   return {
     async create(ctx, projectId, input, firstVersion) {
-      const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const [row] = await tx
           .insert(prompts)
           .values({ ...input, projectId, kind: input.kind ?? 'text', tags: input.tags ?? [], createdBy: userOf(ctx) })
@@ -83,8 +83,8 @@ export function promptStore(db: Database): PromptStore {
     },
 
     async update(ctx, projectId, key, patch) {
-      const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const prompt = await lockPrompt(tx, projectId, key);
         const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
         const [row] = await tx.update(prompts).set({ ...Object.fromEntries(changes), updatedAt: new Date() }).where(eq(prompts.id, prompt.id)).returning();
@@ -97,8 +97,8 @@ export function promptStore(db: Database): PromptStore {
     },
 
     async delete(ctx, projectId, key) {
-      const organizationId = await organizationOf(db, projectId);
       await command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const prompt = await lockPrompt(tx, projectId, key);
         await tx.delete(prompts).where(eq(prompts.id, prompt.id));
         return {
@@ -110,8 +110,8 @@ export function promptStore(db: Database): PromptStore {
     },
 
     async createVersion(ctx, projectId, key, input) {
-      const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         // The row lock serialises saves of one prompt: concurrent saves get distinct, gap-free numbers.
         const prompt = await lockPrompt(tx, projectId, key);
         const version = await insertVersion(tx, ctx, prompt, input);
@@ -145,8 +145,8 @@ export function promptStore(db: Database): PromptStore {
     },
 
     async moveLabels(ctx, projectId, key, moves, policy) {
-      const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const prompt = await lockPrompt(tx, projectId, key);
         const { moved, requested, events } = await moveUnderPolicy(tx, ctx, organizationId, prompt, moves, policy);
         const changes = [
@@ -186,8 +186,8 @@ export function promptStore(db: Database): PromptStore {
     },
 
     async importPrompts(ctx, projectId, items, summary) {
-      const organizationId = await organizationOf(db, projectId);
       return command(db, ctx, async (tx) => {
+        const organizationId = await organizationOf(tx, projectId);
         const events: EventRecord[] = [];
         const rows: PromptRow[] = [];
         for (const item of items) {
