@@ -86,12 +86,16 @@ export async function embeddedEngineEnv(home, apiKey) {
   };
 }
 
-/** Spawns the built engine and resolves once /readyz answers 200, with the time that took. */
+/**
+ * Spawns the built engine and resolves once /readyz answers 200, with the time that took.
+ * `BENCH_ENGINE_NODE_ARGS` adds Node options to the engine (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
 export async function startEngine(env) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'engine/dist/main.js')], {
+  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'engine/dist/main.js')], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -2,6 +2,14 @@
 import type { IngestEvent, JsonObject, JsonValue, SpanRole, SpanStatus, SpanType, TraceStatus } from '@forprompt/sdk/ingest';
 import type { WriteContext } from './provider.js';
 
+/**
+ * At most this many ingest transactions run at once in this process; a batch beyond them is answered
+ * 429 with Retry-After at once, so a slow database makes clients back off (the SDK keeps the batch
+ * and retries) instead of the engine holding batches in memory (issue 7). A provider may give
+ * ingestion a pool of its own of this size, so reads and sign-ins never wait behind it.
+ */
+export const MAX_CONCURRENT_INGESTS = 6;
+
 /** What became of one valid event: applied now, or seen before (a retry) and not applied again. */
 export type IngestOutcome = 'applied' | 'duplicate';
 

@@ -104,7 +104,9 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
   const https = config.publicUrl.startsWith('https://');
   const securityHeaders = helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(config, https) }, strictTransportSecurity: https });
   app.use(securityHeaders);
-  app.use(compression());
+  // Pages, bundles and read answers are compressed; write acknowledgements (ingestion's above all) are
+  // small and frequent, and compressing them cost more CPU than it saved.
+  app.use(compression({ filter: (req, res) => (req.method === 'GET' || req.method === 'HEAD') && compression.filter(req, res) }));
   if (config.corsOrigins.length > 0) {
     app.use(cors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'] }));
   }

@@ -5,7 +5,7 @@ import { createPostgresProvider } from '../data/postgres/provider.js';
 import type { DataProvider } from '../data/provider.js';
 import { createTestDatabase } from '../../test/helpers/db.js';
 import { projectWithApiKey, serveApp, silentLogger } from '../../test/helpers/app.js';
-import { MAX_CONCURRENT_INGESTS } from './service.js';
+import { MAX_CONCURRENT_INGESTS } from '../data/traces.js';
 
 const spanBatch = (): IngestEvent[] => [
   { id: `evt-${randomUUID()}`, timestamp: new Date().toISOString(), type: 'span-create', body: { id: randomUUID(), traceId: `trace-${randomUUID()}`, name: 'step' } },

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse } from '@forprompt/sdk/ingest';
 import { createPostgresProvider } from '../data/postgres/provider.js';
@@ -69,14 +71,18 @@ describe('ingestion of arbitrary events', () => {
   let provider: DataProvider;
   let server: Awaited<ReturnType<typeof serveApp>>;
   let key = '';
+  let projectId = '';
+  let pool: pg.Pool;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
     server = await serveApp(provider);
-    key = (await projectWithApiKey(provider, 'properties')).apiKey;
+    ({ apiKey: key, projectId } = await projectWithApiKey(provider, 'properties'));
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
   });
   afterAll(async () => {
+    await pool?.end();
     await server?.close();
     await provider?.close();
     await database?.drop();
@@ -113,5 +119,91 @@ describe('ingestion of arbitrary events', () => {
     );
     // The generators reach every outcome: applied, duplicate and refused.
     expect([...seen.keys()].sort()).toEqual([200, 201, 400]);
+  });
+
+  // Valid events on few traces and spans, so that batches meet: updates before creates, spans moving
+  // between traces, errors, usage with and without cost, times that run backwards.
+  const tick = fc.integer({ min: 0, max: 120 }).map((second) => new Date(Date.UTC(2025, 5, 1, 12, 0, second)).toISOString());
+  const counterEvent = fc.oneof(
+    fc.record({
+      type: fc.constantFrom('trace-create' as const, 'trace-update' as const),
+      trace: fc.integer({ min: 0, max: 2 }),
+      startTime: fc.option(tick, { nil: undefined }),
+      endTime: fc.option(tick, { nil: undefined }),
+      status: fc.option(fc.constantFrom('active' as const, 'completed' as const), { nil: undefined }),
+    }),
+    fc.record({
+      type: fc.constantFrom('span-create' as const, 'span-update' as const),
+      trace: fc.integer({ min: 0, max: 2 }),
+      span: fc.integer({ min: 0, max: 5 }),
+      startTime: fc.option(tick, { nil: undefined }),
+      endTime: fc.option(tick, { nil: undefined }),
+      durationMs: fc.option(fc.nat({ max: 90_000 }), { nil: undefined }),
+      inputTokens: fc.option(fc.nat({ max: 1000 }), { nil: undefined }),
+      costUsd: fc.option(fc.integer({ min: 0, max: 1000 }).map((cents) => cents / 100), { nil: undefined }),
+      status: fc.option(fc.constantFrom('ok' as const, 'error' as const), { nil: undefined }),
+    }),
+  );
+  type CounterEvent = typeof counterEvent extends fc.Arbitrary<infer Event> ? Event : never;
+  /** A round: batches sent one after another or two at once, some of them sent again (a retry). */
+  const round = fc.array(fc.record({ events: fc.array(counterEvent, { minLength: 1, maxLength: 8 }), concurrent: fc.boolean(), resend: fc.boolean() }), { minLength: 1, maxLength: 5 });
+
+  it("keeps every trace's counters equal to what its stored spans add up to", { timeout: 120_000 }, async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(round, async (batches) => {
+        const prefix = `c${++run}`;
+        const toBatch = (events: CounterEvent[]) =>
+          events.map((event) => {
+            const time = event.startTime ?? '2025-06-01T12:00:00.000Z';
+            const ends = event.endTime !== undefined && event.startTime !== undefined && event.endTime < event.startTime ? undefined : event.endTime;
+            const common = { startTime: event.startTime, endTime: ends, status: event.status };
+            return 'span' in event
+              ? {
+                  id: randomUUID(),
+                  timestamp: time,
+                  type: event.type,
+                  body: { id: `${prefix}-s${event.span}`, traceId: `${prefix}-t${event.trace}`, ...common, durationMs: event.durationMs, costUsd: event.costUsd, model: 'gpt-4o-mini', ...(event.inputTokens !== undefined && { usage: { inputTokens: event.inputTokens } }) },
+                }
+              : { id: randomUUID(), timestamp: time, type: event.type, body: { id: `${prefix}-t${event.trace}`, ...common } };
+          });
+        const send = async (batch: unknown[]) => {
+          const response = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+          const text = await response.text();
+          expect(response.status, text).toBe(207);
+          expect((JSON.parse(text) as IngestResponse).results.every((result) => result.status === 200 || result.status === 201), text).toBe(true);
+        };
+        const sent: unknown[][] = [];
+        for (let index = 0; index < batches.length; index++) {
+          const { events, concurrent, resend } = batches[index]!;
+          const batch = toBatch(events);
+          const next = batches[index + 1];
+          if (concurrent && next) {
+            const other = toBatch(next.events);
+            await Promise.all([send(batch), send(other)]);
+            sent.push(batch, other);
+            index++;
+          } else {
+            await send(batch);
+            sent.push(batch);
+          }
+          if (resend) await send(sent[Math.floor(sent.length / 2)]!);
+        }
+        const { rows } = await pool.query(
+          `select t.trace_id, t.span_count = count(s.id) as spans, t.error_count = count(s.id) filter (where s.status = 'error') as errors,
+             t.input_tokens = coalesce(sum(s.input_tokens), 0) as tokens, t.cost = coalesce(sum(s.cost), 0) as cost,
+             t.started_at <= coalesce(min(s.started_at), t.started_at) as starts_first,
+             t.latency_ms is not distinct from (case when coalesce(t.ended_at, max(coalesce(s.ended_at, s.started_at + s.duration_ms * interval '1 millisecond'))) is not null
+               then least(greatest(round(extract(epoch from (coalesce(t.ended_at, max(coalesce(s.ended_at, s.started_at + s.duration_ms * interval '1 millisecond'))) - t.started_at)) * 1000), 0), 2147483647)::int end) as latency,
+             (t.status = 'error') = (count(s.id) filter (where s.status = 'error') > 0) or t.status = 'error' as status
+           from traces t left join spans s on s.trace_id = t.id
+           where t.project_id = $1 and t.trace_id like $2
+           group by t.id`,
+          [projectId, `${prefix}-%`],
+        );
+        for (const row of rows) expect(row, JSON.stringify(batches)).toEqual({ trace_id: row.trace_id, spans: true, errors: true, tokens: true, cost: true, starts_first: true, latency: true, status: true });
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -111,6 +111,41 @@ describe('trace ingestion through /api/v1/ingest', () => {
     expect((await trace('retried')).inputTokens).toBe(108);
   });
 
+  it('applies a retried span creation once even when the retry comes in a new batch with fresh events', async () => {
+    const create = spanEvent('span-create', { id: 'rebatched-1', traceId: 'rebatched', name: 'first', usage: { inputTokens: 10 }, costUsd: 1 });
+    expect((await ingest([create])).map((result) => result.status)).toEqual([201]);
+    await ingest([spanEvent('span-update', { id: 'rebatched-1', traceId: 'rebatched', name: 'renamed' })]);
+    // The SDK resends the create (its answer was lost) together with events queued since.
+    const fresh = spanEvent('span-update', { id: 'rebatched-1', traceId: 'rebatched', output: 'answer' });
+    const second = spanEvent('span-create', { id: 'rebatched-2', traceId: 'rebatched', usage: { inputTokens: 5 } });
+    expect((await ingest([create, fresh, second])).map((result) => result.status)).toEqual([200, 201, 201]);
+    const stored = await trace('rebatched');
+    expect(stored).toMatchObject({ spanCount: 2, inputTokens: 15, costUsd: 1 });
+    expect(stored.spans.find((span) => span.spanId === 'rebatched-1')).toMatchObject({ name: 'renamed', output: 'answer', inputTokens: 10 });
+
+    // A creation that arrives after an update of its span (which stored the span) still applies, once.
+    await ingest([spanEvent('span-update', { id: 'rebatched-3', traceId: 'rebatched', output: 'partial' })]);
+    const late = spanEvent('span-create', { id: 'rebatched-3', traceId: 'rebatched', name: 'late', type: 'llm_call', usage: { outputTokens: 7 } });
+    expect((await ingest([late])).map((result) => result.status)).toEqual([201]);
+    expect((await ingest([late])).map((result) => result.status)).toEqual([200]);
+    const after = await trace('rebatched');
+    expect(after).toMatchObject({ spanCount: 3, inputTokens: 15, outputTokens: 7 });
+    expect(after.spans.find((span) => span.spanId === 'rebatched-3')).toMatchObject({ name: 'late', type: 'llm_call', output: 'partial' });
+  });
+
+  it('keeps latency right when spans start before their trace and end before its start', async () => {
+    // The first span ends before the trace's start (its end came in an update): the latency is clamped to 0.
+    await ingest([
+      traceEvent('trace-create', { id: 'skewed', startTime: at(30) }),
+      spanEvent('span-create', { id: 'skewed-1', traceId: 'skewed', startTime: at(30) }),
+    ]);
+    await ingest([spanEvent('span-update', { id: 'skewed-1', traceId: 'skewed', endTime: at(20) })]);
+    expect(await trace('skewed')).toMatchObject({ latencyMs: 0, startedAt: at(30) });
+    // A later span starting earlier moves the start back: the latency runs to the latest end, the first span's.
+    await ingest([spanEvent('span-create', { id: 'skewed-2', traceId: 'skewed', startTime: at(10), endTime: at(15) })]);
+    expect(await trace('skewed')).toMatchObject({ spanCount: 2, startedAt: at(10), latencyMs: 10_000 });
+  });
+
   it('creates the trace of a span that arrives first, and fills it in when the trace-create comes', async () => {
     expect((await ingest([spanEvent('span-create', { id: 'early-1', traceId: 'late', startTime: at(10), endTime: at(12), usage: { outputTokens: 4 } })])).map((result) => result.status)).toEqual([201]);
     const placeholder = await trace('late');

@@ -1,7 +1,7 @@
 import { ingestEventSchema, INGEST_LIMITS, type IngestEvent, type IngestResponse, type IngestResult } from '@forprompt/sdk/ingest';
 import { NotFoundError, RateLimitedError } from '../errors.js';
 import type { WriteContext } from '../data/provider.js';
-import type { TraceDetail, TraceQuery, TraceSummary } from '../data/traces.js';
+import { MAX_CONCURRENT_INGESTS, type TraceDetail, type TraceQuery, type TraceSummary } from '../data/traces.js';
 import { encodeTraceCursor, type traceListQuery } from './schema.js';
 import type { z } from 'zod';
 
@@ -15,13 +15,6 @@ function idOf(event: unknown): string | null {
   return typeof id === 'string' && id.length > 0 && id.length <= INGEST_LIMITS.idLength ? id : null;
 }
 
-/**
- * At most this many ingest transactions run at once in this process; a batch beyond them is answered
- * 429 with Retry-After at once, so a slow database makes clients back off (the SDK keeps the batch
- * and retries) instead of the engine holding batches in memory (issue 7). Below the pool size
- * (8 embedded, 10 otherwise) so reads and sign-ins still find a connection.
- */
-export const MAX_CONCURRENT_INGESTS = 6;
 let ingestsInFlight = 0;
 
 async function withIngestSlot<T>(apply: () => Promise<T>): Promise<T> {

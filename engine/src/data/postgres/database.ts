@@ -8,10 +8,18 @@ export type Database = NodePgDatabase<typeof schema>;
 /** A transaction handle as drizzle passes it to `db.transaction(fn)`. */
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+  /** Cancels a statement running longer (sent when connecting, so it costs no round trip). */
+  statementTimeoutMs?: number;
+}
+
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
+    ...(options.statementTimeoutMs !== undefined && { statement_timeout: options.statementTimeoutMs }),
     idleTimeoutMillis: 30_000,
     // Waiting longer for a pooled client would only hold requests in memory: past this the request
     // fails with "timeout exceeded when trying to connect", answered 503 with Retry-After.

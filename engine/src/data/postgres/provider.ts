@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { DataProvider, ProviderKind } from '../provider.js';
+import { MAX_CONCURRENT_INGESTS } from '../traces.js';
 import { createDatabase, createPool } from './database.js';
 import { migrationHealth, runMigrations } from './migrate.js';
 import { onCommit } from './write.js';
@@ -41,6 +42,10 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
   const { connectionString, logger } = options;
   const pool = createPool(connectionString, { max: options.poolSize });
   const db = createDatabase(pool);
+  // Ingestion writes on connections of its own: dashboard reads and sign-ins never wait behind it, and
+  // a batch stuck behind a slow database is cancelled (57014, answered 503) rather than held — the
+  // client retries.
+  const ingestPool = createPool(connectionString, { max: MAX_CONCURRENT_INGESTS, applicationName: 'forprompt-ingest', statementTimeoutMs: 10_000 });
   const changeFeed = new PostgresChangeFeed(pool, connectionString, logger);
   onCommit(db, (changes) => changeFeed.emitLocal(changes));
   const jobs = new PgBossJobQueue(connectionString, logger);
@@ -63,7 +68,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     projects: projectStore(db),
     prompts: promptStore(db),
     promotions: promotionStore(db),
-    traces: traceStore(db),
+    traces: traceStore(db, createDatabase(ingestPool)),
     analytics: analyticsStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
@@ -78,7 +83,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
         await jobs.close().catch((error: unknown) => logger.warn({ err: error }, 'Stopping the job queue failed'));
         try {
           await changeFeed.close();
-          await pool.end();
+          await Promise.all([pool.end(), ingestPool.end()]);
         } finally {
           // Stopping the embedded server must happen even if closing the pool failed.
           await options.onClose?.();

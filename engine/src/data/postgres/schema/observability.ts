@@ -120,6 +120,11 @@ export const spans = pgTable(
     startedAt: timestamptz('started_at').defaultNow().notNull(),
     endedAt: timestamptz('ended_at'),
     createdAt: createdAt(),
+    /**
+     * The id of the span-create event that created the span: a retried create finds it here (cheaper
+     * than claiming every create's id in `ingested_events`, which keeps the ids of the other events).
+     */
+    createEventId: text('create_event_id'),
   },
   (t) => [
     uniqueIndex('spans_project_span_id_key').on(t.projectId, t.spanId),

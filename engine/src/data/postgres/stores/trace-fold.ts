@@ -28,6 +28,8 @@ export interface SpanChange {
   trace_id: string;
   /** The time of the span's first event: its start when none is given. */
   first_seen: string;
+  /** The id of the batch's first span-create event of the span, stored with it (a retry of it is a duplicate). */
+  create_event_id?: string;
   parent_span_id?: string;
   type?: string;
   role?: string;
@@ -53,57 +55,53 @@ export interface FoldedBatch {
   touched: Array<{ trace_id: string; earliest: string }>;
 }
 
-const iso = (value: string) => new Date(value).toISOString();
-const isoOrUndefined = (value: string | undefined) => (value === undefined ? undefined : iso(value));
+/** Validated times are ISO 8601 already; most are in the canonical form, which needs no Date round trip. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const iso = (value: string) => (CANONICAL_TIME.test(value) ? value : new Date(value).toISOString());
 
-/** The fields that are set (JSON has no `undefined`; an absent field leaves the stored value alone). */
-function setFields<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+/** Sets a field the event sent (JSON has no `undefined`: an absent field leaves the stored value alone). */
+function set<T, K extends keyof T>(change: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) change[key] = value;
 }
 
 /** Later events overwrite earlier ones field by field; metadata keys merge. */
-function merge<T extends { metadata?: JsonObject }>(earlier: T, later: Partial<T>): T {
-  const metadata = earlier.metadata || later.metadata ? { ...earlier.metadata, ...later.metadata } : undefined;
-  return { ...earlier, ...later, ...(metadata && { metadata }) };
+function mergeMetadata(change: { metadata?: JsonObject }, metadata: JsonObject | undefined): void {
+  if (metadata !== undefined) change.metadata = change.metadata === undefined ? metadata : { ...change.metadata, ...metadata };
 }
 
-function traceFields(body: TraceBody, startedAt: string | undefined): Partial<TraceChange> {
-  return setFields({
-    name: body.name,
-    prompt_key: body.promptKey,
-    version_number: body.promptVersion,
-    model: body.model,
-    source: body.source,
-    user_id: body.userId,
-    session_id: body.sessionId,
-    tags: body.tags,
-    metadata: body.metadata,
-    input: body.input,
-    output: body.output,
-    started_at: isoOrUndefined(startedAt),
-    ended_at: isoOrUndefined(body.endTime),
-    status: body.status,
-  });
+function applyTrace(change: TraceChange, body: TraceBody, startedAt: string | undefined): void {
+  set(change, 'name', body.name);
+  set(change, 'prompt_key', body.promptKey);
+  set(change, 'version_number', body.promptVersion);
+  set(change, 'model', body.model);
+  set(change, 'source', body.source);
+  set(change, 'user_id', body.userId);
+  set(change, 'session_id', body.sessionId);
+  set(change, 'tags', body.tags);
+  mergeMetadata(change, body.metadata);
+  set(change, 'input', body.input);
+  set(change, 'output', body.output);
+  if (startedAt !== undefined) change.started_at = iso(startedAt);
+  if (body.endTime !== undefined) change.ended_at = iso(body.endTime);
+  set(change, 'status', body.status);
 }
 
-function spanFields(body: SpanBody, startedAt: string | undefined): Partial<SpanChange> {
-  return setFields({
-    parent_span_id: body.parentSpanId,
-    type: body.type,
-    role: body.role,
-    name: body.name,
-    input: body.input,
-    output: body.output,
-    model: body.model,
-    input_tokens: body.usage?.inputTokens,
-    output_tokens: body.usage?.outputTokens,
-    cost: body.costUsd,
-    duration_ms: body.durationMs,
-    status: body.status,
-    metadata: body.metadata,
-    started_at: isoOrUndefined(startedAt),
-    ended_at: isoOrUndefined(body.endTime),
-  });
+function applySpan(change: SpanChange, body: SpanBody, startedAt: string | undefined): void {
+  set(change, 'parent_span_id', body.parentSpanId);
+  set(change, 'type', body.type);
+  set(change, 'role', body.role);
+  set(change, 'name', body.name);
+  set(change, 'input', body.input);
+  set(change, 'output', body.output);
+  set(change, 'model', body.model);
+  set(change, 'input_tokens', body.usage?.inputTokens);
+  set(change, 'output_tokens', body.usage?.outputTokens);
+  set(change, 'cost', body.costUsd);
+  set(change, 'duration_ms', body.durationMs);
+  set(change, 'status', body.status);
+  mergeMetadata(change, body.metadata);
+  if (startedAt !== undefined) change.started_at = iso(startedAt);
+  if (body.endTime !== undefined) change.ended_at = iso(body.endTime);
 }
 
 export function foldEvents(events: IngestEvent[]): FoldedBatch {
@@ -122,12 +120,16 @@ export function foldEvents(events: IngestEvent[]): FoldedBatch {
     if (event.type === 'trace-create' || event.type === 'trace-update') {
       const { body } = event;
       mention(body.id, startedAt ? iso(startedAt) : timestamp);
-      traces.set(body.id, merge(traces.get(body.id) ?? { trace_id: body.id }, traceFields(body, startedAt)));
+      let change = traces.get(body.id);
+      if (change === undefined) traces.set(body.id, (change = { trace_id: body.id }));
+      applyTrace(change, body, startedAt);
     } else {
       const { body } = event;
       mention(body.traceId, startedAt ? iso(startedAt) : timestamp);
-      const span = spans.get(body.id) ?? { span_id: body.id, trace_id: body.traceId, first_seen: timestamp };
-      spans.set(body.id, merge(span, spanFields(body, startedAt)));
+      let change = spans.get(body.id);
+      if (change === undefined) spans.set(body.id, (change = { span_id: body.id, trace_id: body.traceId, first_seen: timestamp }));
+      if (event.type === 'span-create') change.create_event_id ??= event.id;
+      applySpan(change, body, startedAt);
     }
   }
   return {

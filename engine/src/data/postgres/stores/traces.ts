@@ -59,9 +59,10 @@ function toSpan(row: SpanRow, traceId: string): SpanView {
   };
 }
 
-export function traceStore(db: Database): TraceStore {
+/** `ingestDb` writes ingested events (it may be `db`, or a pool of its own). */
+export function traceStore(db: Database, ingestDb: Database = db): TraceStore {
   return {
-    ingest: (_ctx, projectId, events) => ingestEvents(db, projectId, events),
+    ingest: (_ctx, projectId, events) => ingestEvents(ingestDb, projectId, events),
 
     async list(projectId, query) {
       const rows = await listTraceRows(db, projectId, query);
