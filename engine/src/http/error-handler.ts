@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import { isConnectionFailure, pgErrorCode } from '../data/postgres/database.js';
 import type { Logger } from '../logger.js';
-import type { ApiSurface } from './registry.js';
+import type { ApiSurface, RouteDefinition } from './registry.js';
 
 /**
  * A safety net for values that reached the database unvalidated, and for a database that is away:
@@ -114,6 +114,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const code = appError?.code ?? 'internal_error';
     const message = appError?.message ?? `Internal server error (request id ${requestId})`;
     if (!appError) (req.log ?? logger).error({ err: error, requestId }, 'Unhandled error');
+    const errorBody = res.locals.errorBody as RouteDefinition['errorBody'];
+    const custom = errorBody?.encode(req, { status, code, message });
+    if (errorBody && custom) {
+      res.status(status).type(errorBody.mediaType).end(custom);
+      return;
+    }
     if (surfaceOf(res) === 'compat') {
       // The original's 429 body: { error, retryAfter, message }.
       const extra = appError instanceof RateLimitedError ? { retryAfter: appError.retryAfterSeconds, message } : {};

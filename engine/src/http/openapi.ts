@@ -72,7 +72,8 @@ function responsesOf(route: AnyRouteDefinition) {
   const responses = Object.fromEntries(
     [...declared, ...common].map(({ status, description, schema, alsoAs }) => {
       const body = schema ?? (status >= 400 ? errorSchema(route, status) : undefined);
-      const binary = Object.fromEntries((alsoAs ?? []).map((mediaType) => [mediaType, { schema: { type: 'string' as const, format: 'binary' } }]));
+      const mediaTypes = [...(alsoAs ?? []), ...(status >= 400 && route.errorBody && !alsoAs?.includes(route.errorBody.mediaType) ? [route.errorBody.mediaType] : [])];
+      const binary = Object.fromEntries(mediaTypes.map((mediaType) => [mediaType, { schema: { type: 'string' as const, format: 'binary' } }]));
       return [status, { description, ...(body && { content: { 'application/json': { schema: body }, ...binary } }) }];
     }),
   );

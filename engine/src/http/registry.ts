@@ -39,6 +39,13 @@ export class Reply<R> {
   ) {}
 }
 
+/** An error answer as the error handler is about to send it. */
+export interface RouteErrorDescription {
+  status: number;
+  code: string;
+  message: string;
+}
+
 export interface RouteDefinition<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
@@ -69,6 +76,11 @@ export interface RouteDefinition<
    * signature checks over the raw payload (webhooks). The handler validates what it parses.
    */
   rawBody?: boolean;
+  /**
+   * The body of this route's error answers when the surface's JSON shape is not what its clients read
+   * (OTLP exporters sending protobuf expect a protobuf `google.rpc.Status`); undefined keeps the JSON.
+   */
+  errorBody?: { mediaType: string; encode: (req: Request, error: RouteErrorDescription) => Buffer | undefined };
   /** Per-API-key limit (fixed window, shared by replicas); answers 429 with Retry-After and X-RateLimit-* headers. */
   rateLimit?: { bucket: string; limit: number; windowSeconds: number };
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, context: RouteContext) => Promise<R | Reply<R> | void>;

@@ -127,6 +127,7 @@ export function mountRoutes(routes: AnyRouteDefinition[], services: Services, au
     checkDeclaration(route, id);
     const markSurface = (_req: Request, res: Response, next: NextFunction) => {
       res.locals.surface = route.surface;
+      if (route.errorBody) res.locals.errorBody = route.errorBody;
       next();
     };
     const auth: RequestHandler[] = [];

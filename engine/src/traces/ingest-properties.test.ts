@@ -206,4 +206,74 @@ describe('ingestion of arbitrary events', () => {
       { numRuns: 60 },
     );
   });
+
+  // The other ingestion paths: OTLP (JSON and protobuf bytes) and the original's /api/log.
+  const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+  const attribute = fc.record({ key: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('gen_ai.request.model', 'gen_ai.usage.input_tokens', 'gen_ai.input.messages', 'forprompt.prompt.version', 'user.id')), value: fc.oneof(fc.record({ stringValue: nasty }), fc.record({ intValue: nasty }), fc.record({ doubleValue: nasty }), fc.record({ boolValue: nasty }), fc.record({ arrayValue: fc.record({ values: fc.array(fc.record({ stringValue: fc.string() }), { maxLength: 3 }) }) }), nasty) });
+  const otlpSpan = fc.record(
+    {
+      traceId: fc.oneof(hex(32), nasty),
+      spanId: fc.oneof(hex(16), nasty),
+      parentSpanId: fc.oneof(hex(16), nasty),
+      name: nasty,
+      kind: fc.oneof(fc.integer({ min: 0, max: 5 }), nasty),
+      startTimeUnixNano: fc.oneof(fc.constantFrom('1738324800000000000', '0', '-1', '99999999999999999999'), nasty),
+      endTimeUnixNano: fc.oneof(fc.constant('1738324801000000000'), nasty),
+      attributes: fc.oneof(fc.array(attribute, { maxLength: 4 }), nasty),
+      events: fc.oneof(fc.array(fc.record({ name: nasty, timeUnixNano: nasty, attributes: fc.array(attribute, { maxLength: 2 }) }), { maxLength: 2 }), nasty),
+      links: fc.oneof(fc.array(fc.record({ traceId: fc.oneof(hex(32), nasty), spanId: fc.oneof(hex(16), nasty) }), { maxLength: 2 }), nasty),
+      status: fc.oneof(fc.record({ code: fc.oneof(fc.integer({ min: 0, max: 2 }), nasty), message: nasty }), nasty),
+    },
+    { requiredKeys: ['traceId', 'spanId'] },
+  );
+  const otlpBody = fc.oneof(
+    fc.record({ resourceSpans: fc.array(fc.record({ resource: fc.record({ attributes: fc.array(attribute, { maxLength: 3 }) }), scopeSpans: fc.array(fc.record({ scope: fc.record({ name: nasty }), spans: fc.array(otlpSpan, { maxLength: 4 }) }), { maxLength: 2 }) }), { maxLength: 2 }) }),
+    nasty,
+  );
+
+  it('answers every OTLP export, JSON or protobuf bytes, with 200 (rejected spans counted) or 4xx, never 5xx', async () => {
+    const post = (body: string | Uint8Array, contentType: string) =>
+      fetch(`${server.url}/api/v1/otel/v1/traces`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
+    await fc.assert(
+      fc.asyncProperty(otlpBody, fc.uint8Array({ maxLength: 200 }), async (body, bytes) => {
+        const json = await post(JSON.stringify(body), 'application/json');
+        const text = await json.text();
+        expect([200, 400], text).toContain(json.status);
+        if (json.status === 200) {
+          const spans = (body as { resourceSpans?: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> }).resourceSpans?.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)) ?? [];
+          const { partialSuccess } = JSON.parse(text) as { partialSuccess?: { rejectedSpans: number } };
+          expect(partialSuccess?.rejectedSpans ?? 0, text).toBeLessThanOrEqual(spans.length);
+        } else {
+          expect((JSON.parse(text) as { error: { code: string } }).error.code, text).toBe('validation_error');
+        }
+        const binary = await post(bytes, 'application/x-protobuf');
+        expect([200, 400], String(binary.status)).toContain(binary.status);
+        expect(binary.headers.get('content-type')).toContain('application/x-protobuf');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("answers every /api/log body with 200 or 400 in the original's { error } shape, and stores only what it answered 200", async () => {
+    const logBody = fc.record(
+      { traceId: fc.oneof(clientId, nasty), promptKey: fc.oneof(clientId, nasty), type: fc.oneof(fc.constantFrom('message', 'llm_call', 'tool_call'), nasty), role: fc.oneof(fc.constantFrom('user', 'assistant'), nasty), content: fc.oneof(fc.string({ maxLength: 50 }), nasty), inputTokens: fc.oneof(fc.nat({ max: 1000 }), nasty), metadata: fc.oneof(fc.json(), nasty), spanId: fc.oneof(clientId, nasty) },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(logBody, nasty), async (body) => {
+        const response = await fetch(`${server.url}/api/log`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await response.text();
+        expect([200, 400], text).toContain(response.status);
+        const answer = JSON.parse(text) as { error?: unknown; spanId?: string; traceId?: string };
+        if (response.status === 400) {
+          expect(typeof answer.error, text).toBe('string');
+          return;
+        }
+        // (A span id logged before keeps its first trace, so the two are looked up apart.)
+        expect((await pool.query('select 1 from spans where project_id = $1 and span_id = $2', [projectId, answer.spanId])).rowCount, text).toBe(1);
+        expect((await pool.query('select 1 from traces where project_id = $1 and trace_id = $2', [projectId, answer.traceId])).rowCount, text).toBe(1);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

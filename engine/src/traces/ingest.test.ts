@@ -156,6 +156,18 @@ describe('trace ingestion through /api/v1/ingest', () => {
     expect(await trace('late')).toMatchObject({ name: 'Late trace', status: 'completed', spanCount: 1, outputTokens: 4, startedAt: at(9), latencyMs: 6000, metadata: { plan: 'pro', region: 'eu' } });
   });
 
+  it('completes an active trace that is given an end time without a status', async () => {
+    await ingest([traceEvent('trace-create', { id: 'ended-later', startTime: at(0) }), traceEvent('trace-create', { id: 'ended-at-once', startTime: at(0), endTime: at(3) })]);
+    expect(await trace('ended-later')).toMatchObject({ status: 'active', latencyMs: null });
+    expect(await trace('ended-at-once')).toMatchObject({ status: 'completed', latencyMs: 3000 });
+    await ingest([traceEvent('trace-update', { id: 'ended-later', endTime: at(2) })]);
+    expect(await trace('ended-later')).toMatchObject({ status: 'completed', latencyMs: 2000 });
+    // A status sent with it wins, and an error is not undone by a later end time.
+    await ingest([traceEvent('trace-create', { id: 'ended-failed', startTime: at(0), status: 'error' })]);
+    await ingest([traceEvent('trace-update', { id: 'ended-failed', endTime: at(1) })]);
+    expect(await trace('ended-failed')).toMatchObject({ status: 'error' });
+  });
+
   it('keeps counters right when spans are updated, nested, and fail', async () => {
     await ingest([
       traceEvent('trace-create', { id: 'tree', startTime: at(0) }),

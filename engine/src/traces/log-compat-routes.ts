@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { INGEST_LIMITS, type IngestEvent, type JsonObject, type JsonValue } from '@forprompt/sdk/ingest';
 import { apiKeyOf } from '../access/context.js';
@@ -37,6 +37,8 @@ const logBody = z.object({
   source: text(INGEST_LIMITS.sourceLength).optional(),
   /** A JSON string, as the original took it. */
   metadata: text(INGEST_LIMITS.metadataChars).optional(),
+  /** Ours, not the original's: the span's id, chosen by the client, which makes a retry log nothing twice. */
+  spanId: text(INGEST_LIMITS.idLength).min(1, 'must not be empty').optional(),
 });
 type LogBody = z.output<typeof logBody>;
 
@@ -118,6 +120,13 @@ function eventsOfLog(body: LogBody, spanId: string, now: string): IngestEvent[] 
   ];
 }
 
+/** A span id derived from an Idempotency-Key header (any text up to 200 characters), or undefined without one. */
+function spanIdOf(idempotencyKey: string | undefined): string | undefined {
+  if (!idempotencyKey) return undefined;
+  if (idempotencyKey.length > 200) throw new ValidationError('Idempotency-Key must be at most 200 characters', [{ path: 'headers.idempotency-key', message: 'at most 200 characters' }]);
+  return `log-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+}
+
 function compatTrace(trace: TraceSummary) {
   return {
     traceId: trace.traceId,
@@ -161,12 +170,19 @@ export function logCompatRoutes(): AnyRouteDefinition[] {
       auth: 'apiKey',
       rateLimit: LIMITS.log,
       summary: 'Log one span (a message, LLM call or tool call); the trace is created with its first span',
+      description:
+        'As the original. A retry is safe when the request names its span: a `spanId` in the body, or an `Idempotency-Key` header ' +
+        '(the span id is derived from it); the same span logged again is answered the same and stored once. Without either, each ' +
+        'request logs a new span.',
       tags,
       request: { body: logBody },
-      responses: { 200: { description: 'Logged', schema: logResultView } },
+      responses: {
+        200: { description: 'Logged (or logged before, for a retry)', schema: logResultView },
+        429: { description: `More than ${LIMITS.log.limit} requests in ${LIMITS.log.windowSeconds} s with this key, or the engine is busy writing other batches; retry after Retry-After seconds` },
+      },
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
-        const spanId = randomUUID();
+        const spanId = body.spanId ?? spanIdOf(req.get('idempotency-key')) ?? randomUUID();
         const { results } = await ingestBatch(services, requestContext(req, { type: 'api_key', apiKeyId }), projectId, eventsOfLog(body, spanId, new Date().toISOString()));
         const refused = results.find((result) => result.status === 400);
         if (refused) throw new ValidationError(refused.error?.message ?? 'Invalid log entry', refused.error?.details?.issues ?? []);

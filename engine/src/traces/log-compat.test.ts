@@ -30,10 +30,10 @@ describe("the original API's logging: POST /api/log, GET /api/logs, GET /api/log
   const app = servedAppWithTwoProjects({ a: 'compat logs a', b: 'compat logs b' });
   const keys = app.keys;
 
-  const call = async <T>(path: string, init: { key?: 'a' | 'b'; body?: unknown } = {}) => {
+  const call = async <T>(path: string, init: { key?: 'a' | 'b'; body?: unknown; headers?: Record<string, string> } = {}) => {
     const response = await fetch(`${app.url}${path}`, {
       method: init.body === undefined ? 'GET' : 'POST',
-      headers: { 'x-api-key': keys[init.key ?? 'a'], 'content-type': 'application/json' },
+      headers: { 'x-api-key': keys[init.key ?? 'a'], 'content-type': 'application/json', ...init.headers },
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     });
     return { status: response.status, body: (await response.json()) as T };
@@ -96,5 +96,21 @@ describe("the original API's logging: POST /api/log, GET /api/logs, GET /api/log
     expect(response.body.error).toContain('body.promptKey');
     expect(response.body.error).toContain('body.type');
     expect((await call('/api/log', { body: { traceId: 'conv-2', promptKey: 'p', type: 'shout' } })).status).toBe(400);
+  });
+
+  it('logs a retried span once when the request names it (spanId, or an Idempotency-Key header)', async () => {
+    const entry = { traceId: 'conv-retried', promptKey: 'support.reply', type: 'llm_call', role: 'assistant', content: 'Done.', inputTokens: 5 };
+    const named = { ...entry, spanId: 'client-span-1' };
+    expect(await call('/api/log', { body: named })).toEqual({ status: 200, body: { spanId: 'client-span-1', traceId: 'conv-retried' } });
+    expect(await call('/api/log', { body: named })).toEqual({ status: 200, body: { spanId: 'client-span-1', traceId: 'conv-retried' } });
+    const keyed = await call<{ spanId: string }>('/api/log', { body: entry, headers: { 'idempotency-key': 'log-attempt-7' } });
+    const keyedAgain = await call<{ spanId: string }>('/api/log', { body: entry, headers: { 'idempotency-key': 'log-attempt-7' } });
+    expect(keyedAgain.body.spanId).toBe(keyed.body.spanId);
+    // Without either, each request is a new span.
+    await call('/api/log', { body: entry });
+    const detail = await call<{ trace: CompatTrace; spans: CompatSpan[] }>('/api/logs/conv-retried');
+    expect(detail.body.trace).toMatchObject({ spanCount: 3, inputTokens: 15 });
+    expect(detail.body.spans.map((span) => span.spanId)).toEqual(expect.arrayContaining(['client-span-1', keyed.body.spanId]));
+    expect((await call('/api/log', { body: entry, headers: { 'idempotency-key': 'k'.repeat(201) } })).status).toBe(400);
   });
 });

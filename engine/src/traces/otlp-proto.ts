@@ -23,6 +23,9 @@ const field = (type: string, id: number, rule?: 'repeated') => ({ type, id, ...(
 
 const descriptor = {
   nested: {
+    // google/rpc/status.proto (Apache 2.0, Google LLC), without `details`: the error body OTLP/HTTP
+    // requires for protobuf requests.
+    google: { nested: { rpc: { nested: { Status: { fields: { code: field('int32', 1), message: field('string', 2) } } } } } },
     opentelemetry: {
       nested: {
         proto: {
@@ -87,6 +90,7 @@ const descriptor = {
                         droppedAttributesCount: field('uint32', 10),
                         events: field('Event', 11, 'repeated'),
                         droppedEventsCount: field('uint32', 12),
+                        links: field('Link', 13, 'repeated'),
                         droppedLinksCount: field('uint32', 14),
                         status: field('Status', 15),
                       },
@@ -97,6 +101,16 @@ const descriptor = {
                             name: field('string', 2),
                             attributes: field('opentelemetry.proto.common.v1.KeyValue', 3, 'repeated'),
                             droppedAttributesCount: field('uint32', 4),
+                          },
+                        },
+                        Link: {
+                          fields: {
+                            traceId: field('bytes', 1),
+                            spanId: field('bytes', 2),
+                            traceState: field('string', 3),
+                            attributes: field('opentelemetry.proto.common.v1.KeyValue', 4, 'repeated'),
+                            droppedAttributesCount: field('uint32', 5),
+                            flags: field('fixed32', 6),
                           },
                         },
                       },
@@ -131,6 +145,7 @@ const descriptor = {
 const root = protobuf.Root.fromJSON(descriptor);
 const requestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const responseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
+const statusType = root.lookupType('google.rpc.Status');
 
 const hexOf = (base64: string) => Buffer.from(base64, 'base64').toString('hex');
 
@@ -146,6 +161,9 @@ export function decodeExportRequest(body: Uint8Array): unknown {
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       for (const span of scopeSpans.spans ?? []) {
         for (const key of ['traceId', 'spanId', 'parentSpanId']) if (typeof span[key] === 'string') span[key] = hexOf(span[key]);
+        for (const link of (span.links as Array<Record<string, unknown>> | undefined) ?? []) {
+          for (const key of ['traceId', 'spanId']) if (typeof link[key] === 'string') link[key] = hexOf(link[key]);
+        }
       }
     }
   }
@@ -155,4 +173,18 @@ export function decodeExportRequest(body: Uint8Array): unknown {
 /** An ExportTraceServiceResponse: empty on full success, else the partial success. */
 export function encodeExportResponse(partialSuccess?: { rejectedSpans: number; errorMessage: string }): Uint8Array {
   return responseType.encode(responseType.fromObject(partialSuccess ? { partialSuccess } : {})).finish();
+}
+
+/** gRPC status codes (google.rpc.Code) for the HTTP statuses the engine answers. */
+const GRPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 3, 415: 3, 429: 8, 503: 14 };
+
+/** A `google.rpc.Status`: the body OTLP/HTTP requires for a failed protobuf request. */
+export function encodeStatus(httpStatus: number, message: string): Uint8Array {
+  const code = GRPC_CODES[httpStatus] ?? (httpStatus >= 500 ? 13 : 2); // INTERNAL, UNKNOWN
+  return statusType.encode(statusType.fromObject({ code, message })).finish();
+}
+
+/** Reads a `google.rpc.Status` (for tests and clients). */
+export function decodeStatus(body: Uint8Array): { code: number; message: string } {
+  return statusType.toObject(statusType.decode(body), { defaults: true }) as { code: number; message: string };
 }

@@ -5,7 +5,7 @@ import { requestContext } from '../auth/session-cookie.js';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { defineRoute, type AnyRouteDefinition } from '../http/registry.js';
 import { toFieldIssues } from '../http/validate.js';
-import { encodeExportResponse, decodeExportRequest } from './otlp-proto.js';
+import { decodeExportRequest, encodeExportResponse, encodeStatus } from './otlp-proto.js';
 import { eventsOfExport, exportTraceRequest } from './otlp.js';
 import { ingestBatch } from './service.js';
 
@@ -55,14 +55,21 @@ export function otlpRoutes(): AnyRouteDefinition[] {
         'its trace (ids in hex); GenAI attributes (`gen_ai.request.model`, `gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens`, ' +
         '`gen_ai.operation.name`) give the model, tokens and span type, `forprompt.prompt.key` / `forprompt.prompt.version` the prompt, ' +
         '`user.id` / `session.id` the user and session; other attributes are kept as metadata. A retried export is not stored twice. ' +
-        'A protobuf request is answered with a protobuf ExportTraceServiceResponse.',
+        'A protobuf request is answered with a protobuf ExportTraceServiceResponse, and its errors with a protobuf `google.rpc.Status` ' +
+        '(the HTTP status says what failed; 429 and 503 carry Retry-After: retry then). Span events and links are kept in the span\'s ' +
+        'metadata (`otel.events`, `otel.links`).',
       tags: ['traces (public API)'],
       rawBody: true,
       bodyLimitBytes: INGEST_LIMITS.batchBytes,
+      errorBody: {
+        mediaType: 'application/x-protobuf',
+        encode: (req, error) => (req.is(PROTOBUF_TYPES) ? Buffer.from(encodeStatus(error.status, error.message)) : undefined),
+      },
       responses: {
         200: { description: 'Stored (with `partialSuccess` when some spans were refused)', schema: exportTraceResponseView, alsoAs: ['application/x-protobuf'] },
-        400: { description: 'The body is not a decodable ExportTraceServiceRequest' },
+        400: { description: 'The body is not a decodable ExportTraceServiceRequest (for protobuf requests, errors are a protobuf google.rpc.Status)' },
         415: { description: 'Neither application/json nor application/x-protobuf' },
+        429: { description: "More requests this minute than the key's limit (API_RATE_LIMIT_*), or the engine is already writing as many batches as it allows; retry after Retry-After seconds" },
       },
       handler: async ({ body }, { req, res, services }) => {
         const protobuf = Boolean(req.is(PROTOBUF_TYPES));

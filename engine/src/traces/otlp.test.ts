@@ -7,7 +7,7 @@ import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerPr
 import { describe, expect, it } from 'vitest';
 import { servedAppWithTwoProjects } from '../../test/helpers/app.js';
 import type { SpanBody } from '@forprompt/sdk/ingest';
-import { decodeExportRequest, encodeExportResponse } from './otlp-proto.js';
+import { decodeExportRequest, decodeStatus, encodeExportResponse } from './otlp-proto.js';
 import { eventsOfExport, exportTraceRequest } from './otlp.js';
 
 interface SpanJson {
@@ -58,8 +58,13 @@ function recordTurn(tracer: Tracer, options: { failTool?: boolean } = {}): strin
     },
     inRoot,
   );
+  chat.addEvent('gen_ai.first_token', { 'gen_ai.response.index': 0 });
   chat.end();
-  const tool = tracer.startSpan('execute_tool lookup_order', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup_order' } }, inRoot);
+  const tool = tracer.startSpan(
+    'execute_tool lookup_order',
+    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup_order' }, links: [{ context: chat.spanContext(), attributes: { reason: 'called by' } }] },
+    inRoot,
+  );
   if (options.failTool) tool.setStatus({ code: SpanStatusCode.ERROR, message: 'order service down' });
   tool.end();
   root.end();
@@ -120,6 +125,9 @@ describe('OpenTelemetry OTLP/HTTP export to /api/v1/otel/v1/traces', () => {
       expect(byName['chat gpt-4o-mini']).toMatchObject({ parentSpanId: rootId, type: 'llm_call', model: 'gpt-4o-mini-2024-07-18', inputTokens: 120, outputTokens: 45 });
       expect(byName['chat gpt-4o-mini']!.input).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Where is my order?' }] }]);
       expect(byName['execute_tool lookup_order']).toMatchObject({ parentSpanId: rootId, type: 'tool_call', status: encoding === 'protobuf' ? 'error' : 'ok' });
+      // Span events and links are kept in the span's metadata.
+      expect(byName['chat gpt-4o-mini']!.metadata['otel.events']).toEqual([{ name: 'gen_ai.first_token', time: expect.stringMatching(/^\d{4}-.*Z$/), attributes: { 'gen_ai.response.index': 0 } }]);
+      expect(byName['execute_tool lookup_order']!.metadata['otel.links']).toEqual([{ traceId, spanId: byName['chat gpt-4o-mini']!.spanId, attributes: { reason: 'called by' } }]);
 
       // The exporter retries a batch it thinks failed: the same spans again change nothing.
       expect(await exportAgain(exporter, memory.getFinishedSpans())).toBe(0) // ExportResultCode.SUCCESS;
@@ -175,11 +183,16 @@ describe('OpenTelemetry OTLP/HTTP export to /api/v1/otel/v1/traces', () => {
     expect(decodeExportRequest(new Uint8Array())).toEqual({});
   });
 
-  it('refuses an undecodable body with 400 and a body of another type with 415', async () => {
+  it('refuses an undecodable body with 400 and a body of another type with 415; errors to protobuf requests are a protobuf Status', async () => {
     const garbage = await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]), 'application/x-protobuf');
     expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { error: { code: string } }).error.code).toBe('validation_error');
-    expect((await post('{"resourceSpans": [', 'application/json')).status).toBe(400);
+    expect(garbage.headers.get('content-type')).toContain('application/x-protobuf');
+    expect(decodeStatus(new Uint8Array(await garbage.arrayBuffer()))).toEqual({ code: 3, message: expect.stringContaining('not an OTLP ExportTraceServiceRequest') }); // INVALID_ARGUMENT
+    const anonymous = await fetch(endpoint(), { method: 'POST', body: new Uint8Array(), headers: { 'content-type': 'application/x-protobuf' } });
+    expect(anonymous.status).toBe(401);
+    expect(decodeStatus(new Uint8Array(await anonymous.arrayBuffer())).code).toBe(16); // UNAUTHENTICATED
+    const jsonGarbage = await post('{"resourceSpans": [', 'application/json');
+    expect(((await jsonGarbage.json()) as { error: { code: string } }).error.code).toBe('validation_error');
     expect((await post(JSON.stringify({ resourceSpans: 'many' }), 'application/json')).status).toBe(400);
     expect((await post('spans', 'text/plain')).status).toBe(415);
     expect((await fetch(endpoint(), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);

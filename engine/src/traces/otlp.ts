@@ -52,6 +52,7 @@ const otlpSpan = z.object({
   endTimeUnixNano: int64.optional(),
   attributes,
   events: z.array(z.object({ name: z.string().optional(), timeUnixNano: int64.optional(), attributes })).optional(),
+  links: z.array(z.object({ traceId: z.string().optional(), spanId: z.string().optional(), attributes })).optional(),
   status: z.object({ code: enumValue(['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR']).optional(), message: z.string().optional() }).optional(),
 });
 type OtlpSpan = z.infer<typeof otlpSpan>;
@@ -193,6 +194,23 @@ function spanType(values: Map<string, JsonValue>): SpanType {
 
 const isId = (id: string | undefined, length: number) => id !== undefined && id.length === length && /^[0-9a-f]+$/i.test(id) && !/^0+$/.test(id);
 
+/** At most this many events or links per span are kept, within this many characters of JSON. */
+const MAX_LIST = 32;
+const EVENTS_CHARS = 8 * 1024;
+
+const attributesOf = (list: KeyValue[] | undefined): { attributes?: JsonObject } => {
+  const values = attributeMap(list);
+  return values.size > 0 ? { attributes: Object.fromEntries([...values].map(([key, value]) => [clean(key, 200), bounded(value, VALUE_CHARS)])) } : {};
+};
+
+/** A span's events (an exception, a streamed chunk…), with their times, in the span's metadata. */
+function spanEvents(span: OtlpSpan): JsonObject[] {
+  return (span.events ?? []).slice(0, MAX_LIST).map((event) => {
+    const time = isoOf(event.timeUnixNano);
+    return { name: clean(event.name ?? '', 200), ...(time && { time }), ...attributesOf(event.attributes) };
+  });
+}
+
 interface MappedSpan {
   body: SpanBody;
   attributes: Map<string, JsonValue>;
@@ -210,6 +228,15 @@ function mapSpan(span: OtlpSpan, resource: Map<string, JsonValue>, scope: string
   const extra: JsonObject = {};
   if (scope) extra['otel.scope'] = clean(scope, 200);
   if (span.status?.message) extra['otel.status_message'] = clean(span.status.message, VALUE_CHARS);
+  const events = spanEvents(span);
+  if (events.length > 0) extra['otel.events'] = bounded(events, EVENTS_CHARS);
+  const links = (span.links ?? []).filter((link) => isId(link.traceId, 32) && isId(link.spanId, 16)).slice(0, MAX_LIST);
+  if (links.length > 0) {
+    extra['otel.links'] = bounded(
+      links.map((link) => ({ traceId: link.traceId!.toLowerCase(), spanId: link.spanId!.toLowerCase(), ...attributesOf(link.attributes) })),
+      EVENTS_CHARS,
+    );
+  }
   const parentSpanId = span.parentSpanId?.toLowerCase();
   const body: SpanBody = {
     id: span.spanId.toLowerCase(),

@@ -20,10 +20,14 @@ export function traceRoutes(): AnyRouteDefinition[] {
         'again, so a retried batch never duplicates. An invalid event is answered 400 with its fields named (`batch.3.body.traceId`) ' +
         'while the rest of the batch is applied. An answered event is committed. When the engine is already writing as many batches as ' +
         'it allows, or the database is away or slow, the batch is answered 429 or 503 with Retry-After and nothing is kept: send it again. ' +
+        'A trace given an end time without a status is completed. ' +
         'The event schemas are published as `@forprompt/sdk/ingest`.',
       tags,
       request: { body: ingestEnvelope },
-      responses: { 207: { description: 'One result per event, in batch order', schema: ingestResponseView } },
+      responses: {
+        207: { description: 'One result per event, in batch order', schema: ingestResponseView },
+        429: { description: "More requests this minute than the key's limit (API_RATE_LIMIT_*), or the engine is already writing as many batches as it allows; nothing was kept: retry after Retry-After seconds" },
+      },
       bodyLimitBytes: INGEST_LIMITS.batchBytes,
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);

@@ -96,7 +96,8 @@ async function createAndLockTraces(tx: Transaction, projectId: string, batch: Fo
     select ${projectId}, r.trace_id, r.name, (select p.id from prompts p where p.project_id = ${projectId} and p.key = r.prompt_key),
       r.prompt_key, r.version_number, r.model, r.source, r.user_id, r.session_id, coalesce(r.tags, '{}'), coalesce(r.metadata, '{}'),
       r.input, r.output, coalesce(r.started_at, r.earliest), r.ended_at,
-      ${derivedDuration(sql`coalesce(r.started_at, r.earliest)`, sql`r.ended_at`)}, coalesce(r.status, 'active')
+      ${derivedDuration(sql`coalesce(r.started_at, r.earliest)`, sql`r.ended_at`)},
+      coalesce(r.status, case when r.ended_at is not null then 'completed' else 'active' end::trace_status)
     from json_to_recordset(${json(rows)}) as r(${TRACE_COLUMNS})
     order by r.trace_id
     on conflict (project_id, trace_id) do nothing
@@ -114,7 +115,10 @@ async function createAndLockTraces(tx: Transaction, projectId: string, batch: Fo
   return traces;
 }
 
-/** Applies trace events to traces that existed before this batch: sent fields replace, metadata merges. */
+/**
+ * Applies trace events to traces that existed before this batch: sent fields replace, metadata merges.
+ * An end time without a status completes an active trace (as on creation).
+ */
 async function updateTraces(tx: Transaction, projectId: string, changes: TraceChange[]): Promise<void> {
   if (changes.length === 0) return;
   await tx.execute(sql`
@@ -134,7 +138,7 @@ async function updateTraces(tx: Transaction, projectId: string, changes: TraceCh
       output = coalesce(r.output, t.output),
       started_at = coalesce(r.started_at, t.started_at),
       ended_at = coalesce(r.ended_at, t.ended_at),
-      status = coalesce(r.status, t.status),
+      status = coalesce(r.status, case when r.ended_at is not null and t.status = 'active' then 'completed' else t.status end),
       updated_at = now()
     from json_to_recordset(${json(changes)}) as r(${TRACE_COLUMNS})
     where t.project_id = ${projectId} and t.trace_id = r.trace_id and t.trace_id = any(${textArray(changes.map((change) => change.trace_id))})`);
