@@ -83,6 +83,19 @@ describe('trace explorer in a browser', () => {
     expect(await messages.locator('.chat-text').allTextContents()).toEqual(['Can I get a refund for order 42?', 'Yes, your refund is on its way.']);
     expect(await page.getByTestId('trace-metadata-json').textContent()).toContain('"plan": "pro"');
     await screenshot('detail', true);
+
+    // A span's own details: selected on the timeline (by click or keyboard).
+    await page.getByTestId('span-row').nth(2).click();
+    const detail = page.getByTestId('span-detail');
+    expect(await detail.getByTestId('span-fact-type').textContent()).toBe('tool call');
+    expect(await detail.getByTestId('span-fact-duration').textContent()).toBe('500 ms');
+    expect(JSON.parse((await detail.getByTestId('span-input').textContent())!)).toEqual({ order: 42 });
+    expect(JSON.parse((await detail.getByTestId('span-output').textContent())!)).toEqual({ found: true });
+    await page.getByTestId('span-row').nth(1).focus();
+    await page.keyboard.press('Enter');
+    expect(await detail.getByTestId('span-fact-model').textContent()).toBe('gpt-4o-mini');
+    expect(await page.getByTestId('span-row').nth(1).getAttribute('aria-pressed')).toBe('true');
+    await screenshot('span', true);
   });
 
   it('deletes a trace after confirming, then clears the logs once the slug is typed', async () => {

@@ -30,8 +30,11 @@ export function spanRows(trace: TraceWithSpans): Row[] {
   return rows;
 }
 
-/** The span tree beside a timeline: each bar starts at the span's offset and is as long as it ran. */
-export function SpanWaterfall({ trace }: { trace: TraceWithSpans }) {
+/**
+ * The span tree beside a timeline: each bar starts at the span's offset and is as long as it ran.
+ * With `onSelect`, a row (click, Enter or Space) selects its span.
+ */
+export function SpanWaterfall({ trace, selected, onSelect }: { trace: TraceWithSpans; selected?: string | null; onSelect?: (spanId: string) => void }) {
   const rows = spanRows(trace);
   if (rows.length === 0) return <p className="muted">This trace has no spans.</p>;
   const totalMs = Math.max(1, trace.latencyMs ?? 0, ...rows.map((row) => row.offsetMs + row.durationMs));
@@ -43,7 +46,23 @@ export function SpanWaterfall({ trace }: { trace: TraceWithSpans }) {
         <span>{formatLatency(totalMs)}</span>
       </div>
       {rows.map(({ span, depth, offsetMs, durationMs }) => (
-        <div key={span.spanId} className="waterfall-row" data-testid="span-row">
+        <div
+          key={span.spanId}
+          className={`waterfall-row${onSelect ? ' waterfall-row--selectable' : ''}${selected === span.spanId ? ' waterfall-row--selected' : ''}`}
+          data-testid="span-row"
+          {...(onSelect && {
+            role: 'button',
+            tabIndex: 0,
+            'aria-pressed': selected === span.spanId,
+            onClick: () => onSelect(span.spanId),
+            onKeyDown: (event: React.KeyboardEvent) => {
+              if (event.key === 'Enter' || event.key === ' ') {
+                event.preventDefault();
+                onSelect(span.spanId);
+              }
+            },
+          })}
+        >
           <div className="waterfall-label" style={{ paddingLeft: `${depth * 16}px` }} title={span.spanId}>
             <span className={`badge span-type span-type--${span.type}`}>{span.type.replace('_', ' ')}</span>
             <span className="waterfall-name">{span.name ?? span.role ?? span.model ?? span.spanId}</span>

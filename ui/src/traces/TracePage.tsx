@@ -11,6 +11,7 @@ import { RequireOrganization } from '../orgs/RequireOrganization';
 import { useWorkspace } from '../orgs/Workspace';
 import { formatCost, formatLatency, formatTokens, tracePath, tracesKey, useTrace, type TraceWithSpans } from './api';
 import { Conversation } from './Conversation';
+import { SpanDetail } from './SpanDetail';
 import { SpanWaterfall } from './SpanWaterfall';
 import './traces.css';
 
@@ -38,7 +39,9 @@ function LoadedTrace({ organizationId, projectId, traceId }: { organizationId: s
   const trace = useTrace(organizationId, projectId, traceId);
   const navigate = useNavigate();
   const [deleting, setDeleting] = useState(false);
+  const [selectedSpan, setSelectedSpan] = useState<string | null>(null);
   if (!trace.isSuccess) return <QueryFallback query={trace} what="the trace" />;
+  const span = trace.data.spans.find((candidate) => candidate.spanId === selectedSpan);
   return (
     <>
       <Panel
@@ -52,9 +55,14 @@ function LoadedTrace({ organizationId, projectId, traceId }: { organizationId: s
       >
         <TraceTotals trace={trace.data} />
       </Panel>
-      <Panel title="Timeline" description="Spans nested under their parents; bars show when each ran." testId="trace-timeline">
-        <SpanWaterfall trace={trace.data} />
+      <Panel title="Timeline" description="Spans nested under their parents; bars show when each ran. Select a span to see its details." testId="trace-timeline">
+        <SpanWaterfall trace={trace.data} selected={selectedSpan} onSelect={setSelectedSpan} />
       </Panel>
+      {span && (
+        <Panel title={`Span: ${span.name ?? span.role ?? span.spanId}`} testId="trace-span">
+          <SpanDetail span={span} />
+        </Panel>
+      )}
       <Panel title="Conversation" testId="trace-conversation">
         <Conversation trace={trace.data} />
       </Panel>
