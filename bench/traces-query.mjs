@@ -41,6 +41,9 @@ try {
   const firstPage = await timeRequests(engine.url, () => '/api/v1/traces?limit=50');
   const filtered = await timeRequests(engine.url, (index) => `/api/v1/traces?limit=50&promptKey=prompt-${index % 20}&status=error`);
   const detail = await timeRequests(engine.url, (index) => `/api/v1/traces/seed-${1 + ((index * 7919) % TRACES)}`);
+  // Full-text: a word in every span ("ok"), and one in a single trace and its spans (its number).
+  const commonWord = await timeRequests(engine.url, () => '/api/v1/traces?limit=50&search=ok');
+  const rareWord = await timeRequests(engine.url, (index) => `/api/v1/traces?limit=50&search=${1 + ((index * 7919) % TRACES)}`);
   const health = await timeRequests(engine.url, () => '/healthz');
 
   const row = (...cells) => console.log(`| ${cells.join(' | ')} |`);
@@ -52,6 +55,8 @@ try {
   row('GET /api/v1/traces (first page, 50)', `${firstPage.p50.toFixed(1)} ms`, `${firstPage.p95.toFixed(1)} ms`, verdict(firstPage.p95, 50));
   row('GET /api/v1/traces?promptKey=…&status=error', `${filtered.p50.toFixed(1)} ms`, `${filtered.p95.toFixed(1)} ms`, verdict(filtered.p95, 50));
   row('GET /api/v1/traces/:traceId (10 spans)', `${detail.p50.toFixed(1)} ms`, `${detail.p95.toFixed(1)} ms`, verdict(detail.p95, 20));
+  row('GET /api/v1/traces?search=<word in every span>', `${commonWord.p50.toFixed(1)} ms`, `${commonWord.p95.toFixed(1)} ms`, '');
+  row('GET /api/v1/traces?search=<word in one trace>', `${rareWord.p50.toFixed(1)} ms`, `${rareWord.p95.toFixed(1)} ms`, '');
   row('baseline: GET /healthz (no database)', `${health.p50.toFixed(1)} ms`, `${health.p95.toFixed(1)} ms`, '');
 } finally {
   await client.end().catch(() => {});

@@ -31,7 +31,41 @@ const sortKeys: Record<TraceSort, { key: SQL; cursorText: SQL; fromCursor: (valu
 /** Words typed in the search box, all required ('simple' config, as the indexes are built). */
 const searchQuery = (search: string) => sql`plainto_tsquery('simple'::regconfig, ${search})`;
 
-function filters(projectId: string, query: TraceQuery): SQL | undefined {
+/**
+ * How the full-text filter finds its traces. `index`: one id list from both GIN indexes (an OR of the
+ * two would scan every trace of the project) — fast while few rows match. `scan`: the traces in the
+ * page's order, each checked (its own words, then its spans' through their trace index) until the page
+ * is full — fast when many match, where collecting every match first took seconds (a common word
+ * over a million spans).
+ */
+export type SearchPlan = 'index' | 'scan';
+
+/** Past this many matching traces and spans, the page is found by `scan`. */
+const SEARCH_SCAN_FROM = 5_000;
+
+export async function searchPlan(db: Database, projectId: string, search: string, scanFrom = SEARCH_SCAN_FROM): Promise<SearchPlan> {
+  const result = await db.execute<{ matches: number }>(sql`
+    select count(*)::int as matches from (
+      select 1 from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(search)}
+      union all
+      select 1 from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)}
+      limit ${scanFrom}
+    ) found`);
+  return (result.rows[0]?.matches ?? 0) >= scanFrom ? 'scan' : 'index';
+}
+
+function searchCondition(projectId: string, search: string, plan: SearchPlan): SQL {
+  if (plan === 'scan') {
+    return sql`(${traceSearchVector(traces)} @@ ${searchQuery(search)}
+      or exists (select 1 from ${spans} where ${spans.traceId} = ${traces.id} and ${spanSearchVector(spans)} @@ ${searchQuery(search)}))`;
+  }
+  return sql`${traces.id} in (
+    select ${traces.id} from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(search)}
+    union all
+    select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)})`;
+}
+
+function filters(projectId: string, query: TraceQuery, plan: SearchPlan): SQL | undefined {
   const conditions: Array<SQL | undefined> = [
     eq(traces.projectId, projectId),
     query.promptKey !== undefined ? eq(traces.promptKey, query.promptKey) : undefined,
@@ -43,25 +77,19 @@ function filters(projectId: string, query: TraceQuery): SQL | undefined {
     query.from !== undefined ? gte(traces.startedAt, query.from) : undefined,
     query.to !== undefined ? lt(traces.startedAt, query.to) : undefined,
     query.tags?.length ? sql`${traces.tags} @> ${sql.param(query.tags)}::text[]` : undefined,
-    query.search
-      ? // One id list from both GIN indexes (an OR of the two would scan every trace of the project).
-        sql`${traces.id} in (
-          select ${traces.id} from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(query.search)}
-          union all
-          select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(query.search)})`
-      : undefined,
+    query.search ? searchCondition(projectId, query.search, plan) : undefined,
   ];
   return and(...conditions);
 }
 
-/** A page in the query's order (descending key, then id): keyset, never OFFSET. */
-export async function listTraceRows(db: Database, projectId: string, query: TraceQuery): Promise<Array<{ row: TraceRow; cursorValue: string }>> {
+/** A page in the query's order (descending key, then id): keyset, never OFFSET. `plan` overrides the search plan (tests). */
+export async function listTraceRows(db: Database, projectId: string, query: TraceQuery, plan?: SearchPlan): Promise<Array<{ row: TraceRow; cursorValue: string }>> {
   const order = sortKeys[query.sort ?? 'time'];
   const after = query.after ? sql`(${order.key}, ${traces.id}) < (${order.fromCursor(query.after.value)}, ${query.after.id}::uuid)` : undefined;
   const rows = await db
     .select({ row: traces, cursorValue: sql<string>`${order.cursorText}` })
     .from(traces)
-    .where(and(filters(projectId, query), after))
+    .where(and(filters(projectId, query, plan ?? (query.search ? await searchPlan(db, projectId, query.search) : 'index')), after))
     // `nulls last` as the indexes are built (a plain DESC means NULLS FIRST, which they cannot serve).
     .orderBy(sql`${order.key} desc nulls last`, sql`${traces.id} desc nulls last`)
     .limit(query.limit);
