@@ -125,11 +125,22 @@ describe('trace explorer in a browser', () => {
     await page.getByTestId('model-price-input').fill('0.15');
     await page.getByTestId('model-price-output').fill('0.6');
     await page.getByTestId('model-price-save').click();
-    await expect.poll(() => page.getByTestId('model-price-row').locator('td').allTextContents()).toEqual(['gpt-4o-mini ', '$0.15', '$0.6', 'EditRemove']);
+    await expect.poll(() => page.getByTestId('model-price-row').locator('td').allTextContents()).toEqual(['gpt-4o-mini', '$0.15', '$0.6', 'EditRemove']);
     await page.getByTestId('edit-model-price').click();
     await page.getByTestId('model-price-output').fill('0.75');
     await page.getByTestId('model-price-save').click();
     await expect.poll(() => page.getByTestId('model-price-row').locator('td').nth(2).textContent()).toBe('$0.75');
+
+    // The instance's default prices, folded away: filter them, override one with the organization's own.
+    await page.getByTestId('default-prices').locator('summary').click();
+    await page.getByTestId('default-prices-filter').fill('claude-3-5-haiku');
+    await expect.poll(() => page.getByTestId('default-price-row').locator('td:first-child').allTextContents()).toEqual(['claude-3-5-haiku*']);
+    await page.getByTestId('override-model-price').click();
+    expect(await page.getByTestId('model-price-pattern').inputValue()).toBe('claude-3-5-haiku*');
+    await page.getByTestId('model-price-input').fill('0.5');
+    await page.getByTestId('model-price-save').click();
+    await expect.poll(() => page.getByTestId('model-price-row').locator('td:first-child').allTextContents()).toEqual(['claude-3-5-haiku*', 'gpt-4o-mini']);
+    await expect.poll(() => page.getByTestId('default-price-row').count()).toBe(0);
     await page.getByTestId('trace-retention').scrollIntoViewIfNeeded();
     await screenshot('settings', true);
     expect(uncaughtErrors).toEqual([]);

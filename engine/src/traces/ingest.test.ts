@@ -190,17 +190,29 @@ describe('trace ingestion through /api/v1/ingest', () => {
   });
 
   it('prices spans sent with usage but no cost from the model price table', async () => {
-    await pool.query(`insert into model_prices (model_pattern, input_price_per_million, output_price_per_million) values ('gpt-4o-mini', 0.15, 0.6), ('claude-3-5-*', 3, 15), ('claude-3-5-haiku*', 0.8, 4)`);
+    await pool.query(`insert into model_prices (model_pattern, input_price_per_million, output_price_per_million) values ('acme-chat', 0.15, 0.6), ('acme-*', 3, 15), ('acme-haiku*', 0.8, 4)`);
     await ingest([
-      spanEvent('span-create', { id: 'priced-1', traceId: 'priced', model: 'gpt-4o-mini', usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 } }),
-      spanEvent('span-create', { id: 'priced-2', traceId: 'priced', model: 'claude-3-5-haiku-20241022', usage: { inputTokens: 1_000_000 } }),
-      spanEvent('span-create', { id: 'priced-3', traceId: 'priced', model: 'claude-3-5-sonnet', usage: { outputTokens: 100_000 } }),
+      spanEvent('span-create', { id: 'priced-1', traceId: 'priced', model: 'acme-chat', usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'priced-2', traceId: 'priced', model: 'acme-haiku-20241022', usage: { inputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'priced-3', traceId: 'priced', model: 'acme-sonnet', usage: { outputTokens: 100_000 } }),
       spanEvent('span-create', { id: 'priced-4', traceId: 'priced', model: 'unknown-model', usage: { outputTokens: 100 } }),
-      spanEvent('span-create', { id: 'priced-5', traceId: 'priced', model: 'gpt-4o-mini', usage: { inputTokens: 5 }, costUsd: 2 }),
+      spanEvent('span-create', { id: 'priced-5', traceId: 'priced', model: 'acme-chat', usage: { inputTokens: 5 }, costUsd: 2 }),
     ]);
     const stored = await trace('priced');
     expect(Object.fromEntries(stored.spans.map((span) => [span.spanId, span.costUsd]))).toEqual({ 'priced-1': 0.75, 'priced-2': 0.8, 'priced-3': 1.5, 'priced-4': null, 'priced-5': 2 });
     expect(stored.costUsd).toBeCloseTo(5.05, 8);
+  });
+
+  it('prices common hosted models out of the box (the instance defaults), dated snapshots and OpenRouter names too', async () => {
+    await ingest([
+      spanEvent('span-create', { id: 'default-1', traceId: 'defaults', model: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'default-2', traceId: 'defaults', model: 'gpt-4o', usage: { inputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'default-3', traceId: 'defaults', model: 'anthropic/claude-3.5-haiku', usage: { outputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'default-4', traceId: 'defaults', model: 'claude-sonnet-4-20250514', usage: { inputTokens: 1_000_000 } }),
+      spanEvent('span-create', { id: 'default-5', traceId: 'defaults', model: 'llama3.1', usage: { inputTokens: 1_000_000 } }),
+    ]);
+    const stored = await trace('defaults');
+    expect(Object.fromEntries(stored.spans.map((span) => [span.spanId, span.costUsd]))).toEqual({ 'default-1': 0.75, 'default-2': 2.5, 'default-3': 4, 'default-4': 3, 'default-5': null });
   });
 
   it('applies the same batch sent twice at once exactly once', async () => {

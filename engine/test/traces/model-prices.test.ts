@@ -27,11 +27,11 @@ describe('model prices', () => {
     await world.sql(`insert into model_prices (model_pattern, input_price_per_million, output_price_per_million) values ('gpt-4o-mini', 0.15, 0.6), ('claude-*', 3, 15)`);
     const listed = await api.get<{ prices: Price[] }>(prices, { session: viewer });
     expectStatus(listed, 200);
-    expect(listed.body.prices.map((price) => [price.modelPattern, price.scope])).toEqual([
-      ['claude-*', 'default'],
-      ['gpt-4o-mini', 'default'],
-      ['model-a-*', 'organization'],
-    ]);
+    const scopes = new Map(listed.body.prices.map((price) => [price.modelPattern, price.scope]));
+    expect([scopes.get('claude-*'), scopes.get('gpt-4o-mini'), scopes.get('model-a-*')]).toEqual(['default', 'default', 'organization']);
+    // The defaults the instance ships with (migration 0008) are listed too; the other organization's own are not.
+    expect([scopes.get('gpt-4o-mini*'), scopes.get('anthropic/claude-3.5-sonnet*')]).toEqual(['default', 'default']);
+    expect(listed.body.prices.filter((price) => price.scope === 'organization').map((price) => price.modelPattern)).toEqual(['model-a-*']);
     expect(await costOf('gpt-4o-mini')).toBeCloseTo(0.75, 8);
   });
 

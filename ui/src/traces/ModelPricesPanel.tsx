@@ -48,6 +48,7 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
   const { allowed } = usePermission('org.manage');
   const [draft, setDraft] = useState<PriceDraft>(emptyDraft);
   const [editing, setEditing] = useState<string | null>(null);
+  const [defaultFilter, setDefaultFilter] = useState('');
   const prices = useQuery({ queryKey: pricesKey(organizationId), queryFn: () => apiFetch<{ prices: ModelPrice[] }>(pricesPath(organizationId)) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: pricesKey(organizationId) });
   const save = useMutation({
@@ -82,32 +83,72 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
   }
 
   const errors = fieldErrors(save.error);
+  const own = prices.data.prices.filter((price) => price.scope === 'organization');
+  const defaults = prices.data.prices.filter((price) => price.scope === 'default');
+  const shownDefaults = defaults.filter((price) => price.modelPattern.toLowerCase().includes(defaultFilter.trim().toLowerCase()));
+  const priceCells = (price: ModelPrice) => (
+    <>
+      <td>
+        <code>{price.modelPattern}</code>
+      </td>
+      <td className="numeric">${price.inputPricePerMillion}</td>
+      <td className="numeric">${price.outputPricePerMillion}</td>
+    </>
+  );
   return (
     <>
-      {prices.data.prices.length === 0 ? (
-        <p className="muted">No prices: spans sent without a cost keep none.</p>
+      {own.length === 0 ? (
+        <p className="muted" data-testid="model-prices-empty">
+          The organization has no prices of its own{defaults.length > 0 ? ': the instance defaults below apply.' : ', and the instance has none: spans sent without a cost keep none.'}
+        </p>
       ) : (
         <Table columns={['Model', 'Input / 1M', 'Output / 1M', '']} dense testId="model-prices-table">
-          {prices.data.prices.map((price) => (
+          {own.map((price) => (
             <tr key={price.id} data-testid="model-price-row">
-              <td>
-                <code>{price.modelPattern}</code> {price.scope === 'default' && <span className="badge">default</span>}
-              </td>
-              <td className="numeric">${price.inputPricePerMillion}</td>
-              <td className="numeric">${price.outputPricePerMillion}</td>
+              {priceCells(price)}
               <td className="cell-actions">
                 <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="edit-model-price">
-                  {price.scope === 'default' ? 'Override' : 'Edit'}
+                  Edit
                 </PermissionButton>
-                {price.scope === 'organization' && (
-                  <PermissionButton permission="org.manage" className="button button--danger-ghost button--small" disabled={remove.isPending} onClick={() => remove.mutate(price)} data-testid="delete-model-price">
-                    Remove
-                  </PermissionButton>
-                )}
+                <PermissionButton permission="org.manage" className="button button--danger-ghost button--small" disabled={remove.isPending} onClick={() => remove.mutate(price)} data-testid="delete-model-price">
+                  Remove
+                </PermissionButton>
               </td>
             </tr>
           ))}
         </Table>
+      )}
+      {defaults.length > 0 && (
+        <details className="default-prices" data-testid="default-prices">
+          <summary>
+            Instance defaults ({defaults.length}): list prices of common hosted models; override one to set your own
+          </summary>
+          <input
+            className="input"
+            type="search"
+            placeholder="Filter models"
+            aria-label="Filter the default prices"
+            value={defaultFilter}
+            onChange={(event) => setDefaultFilter(event.target.value)}
+            data-testid="default-prices-filter"
+          />
+          {shownDefaults.length === 0 ? (
+            <p className="muted">No default price matches “{defaultFilter.trim()}”.</p>
+          ) : (
+            <Table columns={['Model', 'Input / 1M', 'Output / 1M', '']} dense testId="default-prices-table">
+              {shownDefaults.map((price) => (
+                <tr key={price.id} data-testid="default-price-row">
+                  {priceCells(price)}
+                  <td className="cell-actions">
+                    <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="override-model-price">
+                      Override
+                    </PermissionButton>
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </details>
       )}
       {allowed && (
         <form className="inline-form" onSubmit={submit} noValidate data-testid="model-price-form">
