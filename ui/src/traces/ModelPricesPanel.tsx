@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { apiFetch, apiSend, fieldErrors } from '../app/api';
 import { Field } from '../app/Field';
 import { FormError } from '../app/FormError';
@@ -86,15 +86,6 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
   const own = prices.data.prices.filter((price) => price.scope === 'organization');
   const defaults = prices.data.prices.filter((price) => price.scope === 'default');
   const shownDefaults = defaults.filter((price) => price.modelPattern.toLowerCase().includes(defaultFilter.trim().toLowerCase()));
-  const priceCells = (price: ModelPrice) => (
-    <>
-      <td>
-        <code>{price.modelPattern}</code>
-      </td>
-      <td className="numeric">${price.inputPricePerMillion}</td>
-      <td className="numeric">${price.outputPricePerMillion}</td>
-    </>
-  );
   return (
     <>
       {own.length === 0 ? (
@@ -102,21 +93,18 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
           The organization has no prices of its own{defaults.length > 0 ? ': the instance defaults below apply.' : ', and the instance has none: spans sent without a cost keep none.'}
         </p>
       ) : (
-        <Table columns={['Model', 'Input / 1M', 'Output / 1M', '']} dense testId="model-prices-table">
-          {own.map((price) => (
-            <tr key={price.id} data-testid="model-price-row">
-              {priceCells(price)}
-              <td className="cell-actions">
-                <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="edit-model-price">
-                  Edit
-                </PermissionButton>
-                <PermissionButton permission="org.manage" className="button button--danger-ghost button--small" disabled={remove.isPending} onClick={() => remove.mutate(price)} data-testid="delete-model-price">
-                  Remove
-                </PermissionButton>
-              </td>
-            </tr>
-          ))}
-        </Table>
+        <PriceTable prices={own} testId="model-prices-table" rowTestId="model-price-row">
+          {(price) => (
+            <>
+              <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="edit-model-price">
+                Edit
+              </PermissionButton>
+              <PermissionButton permission="org.manage" className="button button--danger-ghost button--small" disabled={remove.isPending} onClick={() => remove.mutate(price)} data-testid="delete-model-price">
+                Remove
+              </PermissionButton>
+            </>
+          )}
+        </PriceTable>
       )}
       {defaults.length > 0 && (
         <details className="default-prices" data-testid="default-prices">
@@ -135,18 +123,13 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
           {shownDefaults.length === 0 ? (
             <p className="muted">No default price matches “{defaultFilter.trim()}”.</p>
           ) : (
-            <Table columns={['Model', 'Input / 1M', 'Output / 1M', '']} dense testId="default-prices-table">
-              {shownDefaults.map((price) => (
-                <tr key={price.id} data-testid="default-price-row">
-                  {priceCells(price)}
-                  <td className="cell-actions">
-                    <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="override-model-price">
-                      Override
-                    </PermissionButton>
-                  </td>
-                </tr>
-              ))}
-            </Table>
+            <PriceTable prices={shownDefaults} testId="default-prices-table" rowTestId="default-price-row">
+              {(price) => (
+                <PermissionButton permission="org.manage" className="button button--ghost button--small" onClick={() => edit(price)} data-testid="override-model-price">
+                  Override
+                </PermissionButton>
+              )}
+            </PriceTable>
           )}
         </details>
       )}
@@ -173,5 +156,23 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
       )}
       <FormError error={save.error ?? remove.error} fields={['modelPattern', 'inputPricePerMillion', 'outputPricePerMillion']} />
     </>
+  );
+}
+
+/** Prices as a table, each row with the actions `children` renders for it. */
+function PriceTable({ prices, testId, rowTestId, children }: { prices: ModelPrice[]; testId: string; rowTestId: string; children: (price: ModelPrice) => ReactNode }) {
+  return (
+    <Table columns={['Model', 'Input / 1M', 'Output / 1M', '']} dense testId={testId}>
+      {prices.map((price) => (
+        <tr key={price.id} data-testid={rowTestId}>
+          <td>
+            <code>{price.modelPattern}</code>
+          </td>
+          <td className="numeric">${price.inputPricePerMillion}</td>
+          <td className="numeric">${price.outputPricePerMillion}</td>
+          <td className="cell-actions">{children(price)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
