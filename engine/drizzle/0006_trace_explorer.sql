@@ -8,4 +8,5 @@ CREATE INDEX "traces_project_model_idx" ON "traces" USING btree ("project_id","m
 CREATE INDEX "traces_project_status_idx" ON "traces" USING btree ("project_id","status","started_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "traces_tags_idx" ON "traces" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "traces_content_search_idx" ON "traces" USING gin ((jsonb_to_tsvector('simple'::regconfig, coalesce("input", 'null'::jsonb), '["string"]'::jsonb) || jsonb_to_tsvector('simple'::regconfig, coalesce("output", 'null'::jsonb), '["string"]'::jsonb)));--> statement-breakpoint
-ALTER TABLE "model_prices" ADD CONSTRAINT "model_prices_org_pattern_key" UNIQUE NULLS NOT DISTINCT("organization_id","model_pattern");
+CREATE UNIQUE INDEX "model_prices_default_pattern_key" ON "model_prices" USING btree ("model_pattern") WHERE "model_prices"."organization_id" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "model_prices_org_pattern_key" ON "model_prices" USING btree ("organization_id","model_pattern") WHERE "model_prices"."organization_id" is not null;

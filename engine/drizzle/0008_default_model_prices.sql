@@ -80,4 +80,4 @@ INSERT INTO "model_prices" ("organization_id", "model_pattern", "input_price_per
   (NULL, 'mistralai/mistral-large*', 2, 6),
   (NULL, 'mistral-small*', 0.1, 0.3),
   (NULL, 'mistralai/mistral-small*', 0.1, 0.3)
-ON CONFLICT ("organization_id", "model_pattern") DO NOTHING;
+ON CONFLICT DO NOTHING;

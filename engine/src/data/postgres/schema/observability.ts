@@ -11,7 +11,6 @@ import {
   primaryKey,
   real,
   text,
-  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -262,7 +261,12 @@ export const modelPrices = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [unique('model_prices_org_pattern_key').on(t.organizationId, t.modelPattern).nullsNotDistinct()],
+  // One price per pattern among the instance defaults and within each organization. Two partial
+  // indexes rather than UNIQUE NULLS NOT DISTINCT, which PostgreSQL 14 does not have.
+  (t) => [
+    uniqueIndex('model_prices_default_pattern_key').on(t.modelPattern).where(sql`${t.organizationId} is null`),
+    uniqueIndex('model_prices_org_pattern_key').on(t.organizationId, t.modelPattern).where(sql`${t.organizationId} is not null`),
+  ],
 );
 export type ModelPrice = typeof modelPrices.$inferSelect;
 export type NewModelPrice = typeof modelPrices.$inferInsert;
