@@ -199,6 +199,10 @@ export interface PromptStore {
   /** By label (`latest` included) or version number; null when the prompt, label or version does not exist. */
   resolve(projectId: string, key: string, selector: { label: string } | { version: number }): Promise<ResolvedPrompt | null>;
   listVersions(projectId: string, key: string): Promise<PromptVersionView[]>;
+  /** Several prompts by key in one go (those that exist, ordered by key). */
+  getMany(projectId: string, keys: string[]): Promise<PromptSummary[]>;
+  /** The versions of several prompts in one go, newest first, by key (a prompt that does not exist is absent). */
+  listVersionsOf(projectId: string, keys: string[]): Promise<Map<string, PromptVersionView[]>>;
   /**
    * ConflictError `version_not_found` (409) when a target version does not exist. `latest` cannot be
    * moved. Moves of protected labels the policy does not allow open promotion requests instead.

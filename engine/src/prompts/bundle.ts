@@ -129,10 +129,9 @@ export async function exportBundle(services: Services, project: { id: string; na
   const { prompts } = services.provider;
   const summaries: PromptSummary[] = [];
   if (keys) {
-    for (const key of keys) {
-      const prompt = await prompts.get(project.id, key);
-      if (prompt) summaries.push(prompt);
-    }
+    // In the order asked for.
+    const found = new Map((await prompts.getMany(project.id, keys)).map((prompt) => [prompt.key, prompt]));
+    for (const key of new Set(keys)) if (found.has(key)) summaries.push(found.get(key)!);
   } else {
     for (let after: string | undefined; ; ) {
       const page = await prompts.list(project.id, { limit: 500, after });
@@ -141,8 +140,8 @@ export async function exportBundle(services: Services, project: { id: string; na
       after = page.at(-1)!.key;
     }
   }
-  const bundled: BundlePrompt[] = [];
-  for (const prompt of summaries) bundled.push(toBundlePrompt(prompt, await prompts.listVersions(project.id, prompt.key)));
+  const versions = await prompts.listVersionsOf(project.id, summaries.map((prompt) => prompt.key));
+  const bundled = summaries.map((prompt) => toBundlePrompt(prompt, versions.get(prompt.key) ?? []));
   return { format: BUNDLE_FORMAT, formatVersion: 1, exportedAt: new Date().toISOString(), source: { project: project.name, url }, prompts: bundled };
 }
 
@@ -159,9 +158,12 @@ export async function planImport(
 ): Promise<{ items: ImportItem[]; results: ImportResult[] }> {
   const items: ImportItem[] = [];
   const results: ImportResult[] = [];
+  const keys = bundle.prompts.map((incoming) => incoming.key);
+  const existingByKey = new Map((await services.provider.prompts.getMany(projectId, keys)).map((prompt) => [prompt.key, prompt]));
+  const versionsByKey = await services.provider.prompts.listVersionsOf(projectId, [...existingByKey.keys()]);
   for (const [index, incoming] of bundle.prompts.entries()) {
     const at = `body.bundle.prompts.${index}`;
-    const existing = await services.provider.prompts.get(projectId, incoming.key);
+    const existing = existingByKey.get(incoming.key);
     const result: ImportResult = { key: incoming.key, status: 'unchanged', versionsAdded: 0, labelsMoved: [], conflict: null, metadataDiffers: [] };
     results.push(result);
     const metadata = Object.fromEntries(metadataFields.map((field) => [field, incoming[field] ?? null]));
@@ -187,7 +189,7 @@ export async function planImport(
       Object.assign(result, { status: 'conflict', conflict: `is a ${existing.kind} prompt here and a ${incoming.type} prompt in the bundle` });
       continue;
     }
-    const current = [...(await services.provider.prompts.listVersions(projectId, incoming.key))].sort((a, b) => a.version - b.version);
+    const current = [...(versionsByKey.get(incoming.key) ?? [])].sort((a, b) => a.version - b.version);
     let shared = 0;
     while (shared < current.length && shared < incoming.versions.length && sameContent(current[shared]!, incoming.versions[shared]!)) shared++;
     const diverged = shared < current.length && shared < incoming.versions.length;

@@ -174,6 +174,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
         const { projectId, organizationId } = apiKeyOf(res);
         const project = await requireProject(services, organizationId, projectId);
         const prompts = await services.provider.prompts.list(projectId, { limit: 10_000 });
+        const versionsByKey = await services.provider.prompts.listVersionsOf(projectId, prompts.map((prompt) => prompt.key));
         const versionOf = (version: { version: number; template: string | null; commitMessage: string | null; createdAt: Date }) => ({
           versionNumber: version.version,
           systemPrompt: version.template ?? '',
@@ -182,21 +183,19 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
         });
         return {
           project: { id: project.id, name: project.name, slug: project.slug },
-          prompts: await Promise.all(
-            prompts.map(async (prompt) => {
-              const versions = await services.provider.prompts.listVersions(projectId, prompt.key);
-              const active = versions.find((version) => version.version === prompt.labels.production);
-              return {
-                key: prompt.key,
-                name: prompt.name,
-                description: prompt.description ?? undefined,
-                activeVersion: active ? versionOf(active) : null,
-                versions: versions.map(versionOf),
-                tools: [],
-                ...metadataOf(prompt),
-              };
-            }),
-          ),
+          prompts: prompts.map((prompt) => {
+            const versions = versionsByKey.get(prompt.key) ?? [];
+            const active = versions.find((version) => version.version === prompt.labels.production);
+            return {
+              key: prompt.key,
+              name: prompt.name,
+              description: prompt.description ?? undefined,
+              activeVersion: active ? versionOf(active) : null,
+              versions: versions.map(versionOf),
+              tools: [],
+              ...metadataOf(prompt),
+            };
+          }),
           deployedAt: Date.now(),
         };
       },

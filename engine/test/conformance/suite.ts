@@ -174,6 +174,21 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         expect((await provider.prompts.listVersions(project.id, 'busy')).map((version) => version.version)).toEqual(Array.from({ length: 12 }, (_, n) => 12 - n));
       });
 
+      it('reads several prompts and their versions in one go, only within the project', async () => {
+        const { ctx, project } = await projectOf();
+        const elsewhere = await projectOf();
+        await provider.prompts.create(ctx, project.id, { key: 'many.b', name: 'B' }, text('b1'));
+        await provider.prompts.createVersion(ctx, project.id, 'many.b', text('b2'));
+        await provider.prompts.create(ctx, project.id, { key: 'many.a', name: 'A' }, text('a1'));
+        await provider.prompts.create(ctx, project.id, { key: 'many.empty', name: 'No versions' });
+        await provider.prompts.create(elsewhere.ctx, elsewhere.project.id, { key: 'many.c', name: 'C' }, text('c1'));
+        const keys = ['many.b', 'many.a', 'many.empty', 'many.c', 'many.missing'];
+        expect((await provider.prompts.getMany(project.id, keys)).map((prompt) => prompt.key)).toEqual(['many.a', 'many.b', 'many.empty']);
+        const versions = await provider.prompts.listVersionsOf(project.id, keys);
+        expect(Object.fromEntries([...versions].map(([key, list]) => [key, list.map((version) => version.template)]))).toEqual({ 'many.a': ['a1'], 'many.b': ['b2', 'b1'] });
+        expect(await provider.prompts.getMany(project.id, [])).toEqual([]);
+      });
+
       it('moves labels with a deploy history, refuses a missing version and the automatic latest', async () => {
         const { ctx, organization, project } = await projectOf();
         await provider.prompts.create(ctx, project.id, { key: 'deploy', name: 'Deploy' }, text('one', ['production']));

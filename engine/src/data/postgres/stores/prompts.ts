@@ -8,6 +8,10 @@ import type { PromptStore, ResolvedPrompt, VersionInput } from '../../prompts.js
 import { findPrompt, summarize, toVersion, versionByNumber, type PromptRow } from './prompt-rows.js';
 import { lockPrompt, moveUnderPolicy, organizationOf, userOf } from './labels.js';
 
+/** Keys per query of the batch reads (each key is one bind parameter). */
+const KEYS_PER_QUERY = 1000;
+const chunksOf = (keys: string[]) => Array.from({ length: Math.ceil(keys.length / KEYS_PER_QUERY) }, (_, index) => keys.slice(index * KEYS_PER_QUERY, (index + 1) * KEYS_PER_QUERY));
+
 async function insertVersion(tx: Transaction, ctx: WriteContext, prompt: PromptRow, input: VersionInput): Promise<number> {
   const [{ next } = { next: 1 }] = await tx
     .select({ next: sql<number>`coalesce(max(${promptVersions.version}), 0)::int + 1` })
@@ -142,6 +146,33 @@ export function promptStore(db: Database): PromptStore {
       if (!prompt) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
       const rows = await db.select().from(promptVersions).where(eq(promptVersions.promptId, prompt.id)).orderBy(desc(promptVersions.version));
       return rows.map(toVersion);
+    },
+
+    async getMany(projectId, keys) {
+      const rows: PromptRow[] = [];
+      for (const chunk of chunksOf([...new Set(keys)])) {
+        rows.push(...(await db.select().from(prompts).where(and(eq(prompts.projectId, projectId), inArray(prompts.key, chunk)))));
+      }
+      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return summarize(db, rows);
+    },
+
+    async listVersionsOf(projectId, keys) {
+      const versions = new Map<string, ReturnType<typeof toVersion>[]>();
+      for (const chunk of chunksOf([...new Set(keys)])) {
+        const rows = await db
+          .select({ key: prompts.key, version: promptVersions })
+          .from(promptVersions)
+          .innerJoin(prompts, eq(prompts.id, promptVersions.promptId))
+          .where(and(eq(prompts.projectId, projectId), inArray(prompts.key, chunk)))
+          .orderBy(asc(prompts.key), desc(promptVersions.version));
+        for (const row of rows) {
+          let list = versions.get(row.key);
+          if (!list) versions.set(row.key, (list = []));
+          list.push(toVersion(row.version));
+        }
+      }
+      return versions;
     },
 
     async moveLabels(ctx, projectId, key, moves, policy) {
