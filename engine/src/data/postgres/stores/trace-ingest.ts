@@ -89,7 +89,19 @@ interface LockedTrace {
  */
 async function createAndLockTraces(tx: Transaction, projectId: string, batch: FoldedBatch): Promise<Map<string, LockedTrace>> {
   const changes = new Map(batch.traces.map((change) => [change.trace_id, change]));
-  const rows: Array<TraceChange & { earliest: string }> = batch.touched.map((touched) => ({ ...changes.get(touched.trace_id), ...touched }));
+  let rows: Array<TraceChange & { earliest: string }> = batch.touched.map((touched) => ({ ...changes.get(touched.trace_id), ...touched }));
+  const traces = new Map<string, LockedTrace>();
+  // A trace deleted (by a user or the retention job) between the insert and the lock is created again.
+  for (let attempt = 1; rows.length > 0; attempt++) {
+    if (attempt > 3) throw Object.assign(new Error('Traces kept disappearing while the batch locked them'), { code: '40001' });
+    const missing = await createOrLock(tx, projectId, rows, traces);
+    rows = rows.filter((row) => missing.has(row.trace_id));
+  }
+  return traces;
+}
+
+/** One round of createAndLockTraces: fills `traces`, returns the trace ids found neither new nor stored. */
+async function createOrLock(tx: Transaction, projectId: string, rows: Array<TraceChange & { earliest: string }>, traces: Map<string, LockedTrace>): Promise<Set<string>> {
   const created = await tx.execute<{ id: string; trace_id: string }>(sql`
     insert into traces (project_id, trace_id, name, prompt_id, prompt_key, version_number, model, source, user_id, session_id,
       tags, metadata, input, output, started_at, ended_at, latency_ms, status)
@@ -102,7 +114,7 @@ async function createAndLockTraces(tx: Transaction, projectId: string, batch: Fo
     order by r.trace_id
     on conflict (project_id, trace_id) do nothing
     returning id, trace_id`);
-  const traces = new Map(created.rows.map((row) => [row.trace_id, { id: row.id, created: true }]));
+  for (const row of created.rows) traces.set(row.trace_id, { id: row.id, created: true });
   const existing = rows.filter((row) => !traces.has(row.trace_id)).map((row) => row.trace_id);
   if (existing.length > 0) {
     const locked = await tx.execute<{ id: string; trace_id: string }>(sql`
@@ -112,7 +124,7 @@ async function createAndLockTraces(tx: Transaction, projectId: string, batch: Fo
       for update`);
     for (const row of locked.rows) traces.set(row.trace_id, { id: row.id, created: false });
   }
-  return traces;
+  return new Set(existing.filter((traceId) => !traces.has(traceId)));
 }
 
 /**
@@ -206,19 +218,32 @@ async function insertSpans(
 }
 
 /**
- * The span-create events that were applied before (their span stores their id): retries. Stored spans
- * cannot change meanwhile: their traces are locked.
+ * The span-create events that were applied before: retries. A span stores the id of the create that
+ * made it; any other create of a span — of one stored before this batch, or a second create in the
+ * batch of a new one — is claimed in `ingested_events` like other events (where the creates applied
+ * before migration 0007 are too), and one claimed already is a retry. Stored spans cannot change
+ * meanwhile: their traces are locked.
  */
-async function repeatedCreations(tx: Transaction, projectId: string, events: IngestEvent[], stored: SpanChange[]): Promise<Set<string>> {
+async function repeatedCreations(tx: Transaction, projectId: string, events: IngestEvent[], changes: SpanChange[], stored: SpanChange[]): Promise<Set<string>> {
   const storedIds = new Set(stored.map((span) => span.span_id));
-  const creations = events.filter((event) => event.type === 'span-create' && storedIds.has(event.body.id));
+  const recordedBy = new Map(changes.map((change) => [change.span_id, change.create_event_id]));
+  const creations = events.filter((event) => event.type === 'span-create' && (storedIds.has(event.body.id) || recordedBy.get(event.body.id) !== event.id));
   if (creations.length === 0) return new Set();
-  const found = await tx.execute<{ span_id: string; create_event_id: string }>(sql`
+  const onStored = creations.filter((event) => storedIds.has(event.body.id));
+  const found =
+    onStored.length === 0
+      ? { rows: [] }
+      : await tx.execute<{ span_id: string; create_event_id: string }>(sql`
     select span_id, create_event_id from spans
-    where project_id = ${projectId} and span_id = any(${textArray([...new Set(creations.map((event) => event.body.id))])})
+    where project_id = ${projectId} and span_id = any(${textArray([...new Set(onStored.map((event) => event.body.id))])})
       and create_event_id is not null`);
   const createdBy = new Map(found.rows.map((row) => [row.span_id, row.create_event_id]));
-  return new Set(creations.filter((event) => createdBy.get(event.body.id) === event.id).map((event) => event.id));
+  const repeated = new Set(onStored.filter((event) => createdBy.get(event.body.id) === event.id).map((event) => event.id));
+  const toClaim = creations.filter((event) => !repeated.has(event.id));
+  const claimed = await claimEventIds(tx, projectId, toClaim.map((event) => event.id).sort());
+  // (A new span's second create cannot have been applied before: its claim only records it.)
+  for (const event of toClaim) if (storedIds.has(event.body.id) && !claimed.has(event.id)) repeated.add(event.id);
+  return repeated;
 }
 
 /**
@@ -339,7 +364,7 @@ export async function ingestEvents(db: Database, projectId: string, events: Inge
     await updateTraces(tx, projectId, changedTraces);
     const { inserted, recount } = await insertSpans(tx, projectId, batch.spans, traces);
     const stored = batch.spans.filter((span) => !inserted.has(span.span_id));
-    const repeated = await repeatedCreations(tx, projectId, toApply, stored);
+    const repeated = await repeatedCreations(tx, projectId, toApply, batch.spans, stored);
     // A retried create comes again with whatever the batch holds besides: the rest still applies.
     const storedIds = new Set(stored.map((span) => span.span_id));
     const storedChanges =

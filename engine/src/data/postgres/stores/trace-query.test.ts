@@ -43,11 +43,11 @@ afterAll(async () => {
 });
 
 /** Every page of a query under one plan, following the cursors. */
-async function allPages(query: Omit<TraceQuery, 'limit'>, plan: SearchPlan): Promise<string[]> {
+async function allPages(query: Omit<TraceQuery, 'limit'>, plan: SearchPlan, scanBudget?: number): Promise<string[]> {
   const ids: string[] = [];
   let after: TraceQuery['after'];
   for (;;) {
-    const page = await listTraceRows(db, projectId, { ...query, limit: 7, ...(after && { after }) }, plan);
+    const page = await listTraceRows(db, projectId, { ...query, limit: 7, ...(after && { after }) }, plan, scanBudget);
     ids.push(...page.map(({ row }) => row.traceId));
     if (page.length < 7) return ids;
     after = { value: page.at(-1)!.cursorValue, id: page.at(-1)!.row.id };
@@ -68,6 +68,8 @@ describe('full-text search plans', () => {
     for (const query of queries) {
       const viaIndex = await allPages(query, 'index');
       expect(await allPages(query, 'scan'), JSON.stringify(query)).toEqual(viaIndex);
+      // A scan whose budget (5 traces) holds too few matches hands over to the index plan.
+      expect(await allPages(query, 'scan', 5), JSON.stringify(query)).toEqual(viaIndex);
       expect(viaIndex.every((id) => id.startsWith('conv-')), JSON.stringify(query)).toBe(true);
     }
     expect(await allPages({ search: 'hello' }, 'scan')).toHaveLength(40);

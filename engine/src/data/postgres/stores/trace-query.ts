@@ -36,12 +36,15 @@ const searchQuery = (search: string) => sql`plainto_tsquery('simple'::regconfig,
  * two would scan every trace of the project) — fast while few rows match. `scan`: the traces in the
  * page's order, each checked (its own words, then its spans' through their trace index) until the page
  * is full — fast when many match, where collecting every match first took seconds (a common word
- * over a million spans).
+ * over a million spans). A scan looks at no more than SCAN_BUDGET traces: when they hold too few
+ * matches (the matches sit in a few traces, or far down the order), the index plan finds the page.
  */
 export type SearchPlan = 'index' | 'scan';
 
-/** Past this many matching traces and spans, the page is found by `scan`. */
+/** Past this many matching traces and spans, the page is first looked for by `scan`. */
 const SEARCH_SCAN_FROM = 5_000;
+/** The most traces a `scan` checks before the index plan takes over. */
+const SCAN_BUDGET = 5_000;
 
 export async function searchPlan(db: Database, projectId: string, search: string, scanFrom = SEARCH_SCAN_FROM): Promise<SearchPlan> {
   const result = await db.execute<{ matches: number }>(sql`
@@ -65,7 +68,7 @@ function searchCondition(projectId: string, search: string, plan: SearchPlan): S
     select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)})`;
 }
 
-function filters(projectId: string, query: TraceQuery, plan: SearchPlan): SQL | undefined {
+function filters(projectId: string, query: TraceQuery): SQL | undefined {
   const conditions: Array<SQL | undefined> = [
     eq(traces.projectId, projectId),
     query.promptKey !== undefined ? eq(traces.promptKey, query.promptKey) : undefined,
@@ -77,21 +80,39 @@ function filters(projectId: string, query: TraceQuery, plan: SearchPlan): SQL | 
     query.from !== undefined ? gte(traces.startedAt, query.from) : undefined,
     query.to !== undefined ? lt(traces.startedAt, query.to) : undefined,
     query.tags?.length ? sql`${traces.tags} @> ${sql.param(query.tags)}::text[]` : undefined,
-    query.search ? searchCondition(projectId, query.search, plan) : undefined,
   ];
   return and(...conditions);
 }
 
-/** A page in the query's order (descending key, then id): keyset, never OFFSET. `plan` overrides the search plan (tests). */
-export async function listTraceRows(db: Database, projectId: string, query: TraceQuery, plan?: SearchPlan): Promise<Array<{ row: TraceRow; cursorValue: string }>> {
+/**
+ * A page in the query's order (descending key, then id): keyset, never OFFSET. `plan` and
+ * `scanBudget` override the search plan and the scan's budget (tests).
+ */
+export async function listTraceRows(
+  db: Database,
+  projectId: string,
+  query: TraceQuery,
+  plan?: SearchPlan,
+  scanBudget = SCAN_BUDGET,
+): Promise<Array<{ row: TraceRow; cursorValue: string }>> {
   const order = sortKeys[query.sort ?? 'time'];
   const after = query.after ? sql`(${order.key}, ${traces.id}) < (${order.fromCursor(query.after.value)}, ${query.after.id}::uuid)` : undefined;
-  const rows = await db
-    .select({ row: traces, cursorValue: sql<string>`${order.cursorText}` })
-    .from(traces)
-    .where(and(filters(projectId, query, plan ?? (query.search ? await searchPlan(db, projectId, query.search) : 'index')), after))
-    // `nulls last` as the indexes are built (a plain DESC means NULLS FIRST, which they cannot serve).
-    .orderBy(sql`${order.key} desc nulls last`, sql`${traces.id} desc nulls last`)
-    .limit(query.limit);
-  return rows;
+  const base = and(filters(projectId, query), after);
+  // `nulls last` as the indexes are built (a plain DESC means NULLS FIRST, which they cannot serve).
+  const ordering = [sql`${order.key} desc nulls last`, sql`${traces.id} desc nulls last`];
+  const page = (where: SQL | undefined) =>
+    db
+      .select({ row: traces, cursorValue: sql<string>`${order.cursorText}` })
+      .from(traces)
+      .where(where)
+      .orderBy(...ordering)
+      .limit(query.limit);
+  if (!query.search) return page(base);
+  if ((plan ?? (await searchPlan(db, projectId, query.search))) === 'index') return page(and(base, searchCondition(projectId, query.search, 'index')));
+  // The scan stops at the budget's last trace (found by walking the order's index, not by OFFSET paging).
+  const [last] = await db.select({ value: sql<string>`${order.cursorText}`, id: traces.id }).from(traces).where(base).orderBy(...ordering).offset(scanBudget - 1).limit(1);
+  const withinBudget = last ? sql`(${order.key}, ${traces.id}) >= (${order.fromCursor(last.value)}, ${last.id}::uuid)` : undefined;
+  const scanned = await page(and(base, withinBudget, searchCondition(projectId, query.search, 'scan')));
+  if (scanned.length === query.limit || !last) return scanned;
+  return page(and(base, searchCondition(projectId, query.search, 'index')));
 }
