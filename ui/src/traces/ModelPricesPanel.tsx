@@ -112,7 +112,7 @@ function ModelPrices({ organizationId }: { organizationId: string }) {
             Instance defaults ({defaults.length}): list prices of common hosted models; override one to set your own
           </summary>
           <input
-            className="input"
+            className="input input--search"
             type="search"
             placeholder="Filter models"
             aria-label="Filter the default prices"
