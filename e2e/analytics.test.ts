@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectApiKey, startDashboardSession, type DashboardSession } from './harness.js';
@@ -107,6 +108,32 @@ describe('analytics in a browser', () => {
     expect(await page.getByTestId('usage-project-Support bot').locator('td').first().textContent()).toBe('5');
     expect(await page.getByTestId('usage-ai-note').textContent()).toContain('AI provider');
     await screenshot('usage', true);
+    expect(uncaughtErrors).toEqual([]);
+  });
+
+  it("shows the chosen prompt's stored AI reports in place of the explanation", async () => {
+    const client = new pg.Client({ connectionString: session!.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ project_id: string; trace_id: string }>(`select project_id, id as trace_id from traces where trace_id = 'b2'`);
+      const { project_id: projectId, trace_id: traceId } = rows[0]!;
+      const prompt = await client.query<{ id: string }>(`insert into prompts (project_id, key, name) values ($1, $2, 'Reply') returning id`, [projectId, promptKey]);
+      const promptId = prompt.rows[0]!.id;
+      const version = await client.query<{ id: string }>(`insert into prompt_versions (prompt_id, version, template) values ($1, 2, 'Hi') returning id`, [promptId]);
+      await client.query(`insert into conversation_reports (trace_id, project_id, prompt_id, version_number, success_score, outcome, critical_points, issues, summary, model)
+        values ($1, $2, $3, 2, 9, 'success', '[]', '[]', 'Answered the question at once.', 'gpt-4o-mini')`, [traceId, projectId, promptId]);
+      await client.query(`insert into version_success_reports (version_id, success_rate, average_score, strengths, weaknesses, summary, conversation_count, model)
+        values ($1, 90, 8.5, '["short answers"]', '["no follow-up"]', 'Version 2 resolves most questions.', 2, 'gpt-4o-mini')`, [version.rows[0]!.id]);
+    } finally {
+      await client.end();
+    }
+    await page.goto(engineUrl('/analytics'));
+    await page.getByTestId('stored-reports').waitFor();
+    expect(await page.getByTestId('version-report').textContent()).toContain('v2: 90% successful');
+    expect(await page.getByTestId('conversation-report').textContent()).toContain('Answered the question at once.');
+    expect(await page.getByTestId('reports-need-ai').count()).toBe(0);
+    await page.getByTestId('conversation-report').getByRole('link', { name: 'b2' }).click();
+    await page.waitForURL(/\/traces\/b2$/);
     expect(uncaughtErrors).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
 
 /** A built engine on a fresh database (external PostgreSQL) with its own home directory. */
-export async function startTestEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; stop(): Promise<void> }> {
+export async function startTestEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; databaseUrl: string; stop(): Promise<void> }> {
   const database = await createTestDatabase();
   const home = await mkdtemp(path.join(tmpdir(), 'forprompt-e2e-'));
   let engine: RunningEngine | undefined;
@@ -35,7 +35,7 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
     throw error;
   }
   await mkdir(screenshotDir, { recursive: true });
-  return { engine, stop };
+  return { engine, databaseUrl: database.url, stop };
 }
 
 /** The system Chromium, headless, with nothing that phones home. */
@@ -96,6 +96,8 @@ export interface DashboardSession {
   screenshot(name: string, fullPage?: boolean): Promise<void>;
   /** Messages of errors the page threw and nothing caught. */
   uncaughtErrors: string[];
+  /** The engine's database, for state no API writes yet (e.g. AI reports). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -104,7 +106,7 @@ export interface DashboardSession {
  * the API (it signs this page in), for files that test a dashboard feature rather than onboarding.
  */
 export async function startDashboardSession(options: { screenshotPrefix: string }): Promise<DashboardSession> {
-  const { engine, stop: stopEngine } = await startTestEngine();
+  const { engine, databaseUrl, stop: stopEngine } = await startTestEngine();
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
@@ -125,6 +127,7 @@ export async function startDashboardSession(options: { screenshotPrefix: string 
       engineUrl,
       screenshot: (name, fullPage = false) => screenshot(page, `${options.screenshotPrefix}-${name}`, fullPage),
       uncaughtErrors,
+      databaseUrl,
       close,
     };
   } catch (error) {

@@ -176,6 +176,36 @@ describe('analytics and usage', () => {
     expect(usage.aiTokensNote).toContain('AI provider');
   });
 
+  it("lists a prompt's stored AI reports of each kind, newest first, and none of another project's", async () => {
+    const system = { actor: { type: 'system' as const } };
+    const version = { template: 'Hi', variables: [], commitMessage: null };
+    for (const projectId of [owner.projectId, other.projectId]) await provider.prompts.create(system, projectId, { key: 'support.reply', name: 'Reply' }, version);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    for (const [projectId, tag] of [[owner.projectId, 'ours'], [other.projectId, 'theirs']] as const) {
+      const ids = await client.query<{ prompt_id: string; version_id: string; trace_id: string }>(
+        `select p.id as prompt_id, v.id as version_id, (select id from traces where project_id = $1 order by started_at limit 1) as trace_id
+         from prompts p join prompt_versions v on v.prompt_id = p.id where p.project_id = $1 and p.key = 'support.reply'`,
+        [projectId],
+      );
+      const { prompt_id: promptId, version_id: versionId, trace_id: traceId } = ids.rows[0]!;
+      await client.query(`insert into conversation_reports (trace_id, project_id, prompt_id, version_number, success_score, outcome, critical_points, issues, summary, model)
+        values ($1, $2, $3, 1, 8, 'success', '["asked twice"]', '[]', $4, 'gpt-4o-mini')`, [traceId, projectId, promptId, `conversation ${tag}`]);
+      await client.query(`insert into batch_reports (project_id, prompt_id, version_number, conversation_count, average_score, summary, model, created_at)
+        values ($1, $2, 1, 10, 7.5, $3, 'gpt-4o-mini', '2025-03-01T00:00:00Z'), ($1, $2, 1, 10, 6, $4, 'gpt-4o-mini', '2025-03-02T00:00:00Z')`, [projectId, promptId, `older batch ${tag}`, `newer batch ${tag}`]);
+      await client.query(`insert into version_success_reports (version_id, success_rate, average_score, strengths, summary, conversation_count, model)
+        values ($1, 80, 7.5, '["polite"]', $2, 20, 'gpt-4o-mini')`, [versionId, `version ${tag}`]);
+    }
+    await client.end();
+
+    const reports = await get<{ conversations: Array<Record<string, unknown>>; batches: Array<{ summary: string }>; versions: Array<Record<string, unknown>> }>(`${base()}/prompts/support.reply/reports`);
+    expect(reports.conversations).toEqual([expect.objectContaining({ traceId: 't8', promptVersion: 1, successScore: 8, outcome: 'success', criticalPoints: ['asked twice'], summary: 'conversation ours' })]);
+    expect(reports.batches.map((batch) => batch.summary)).toEqual(['newer batch ours', 'older batch ours']);
+    expect(reports.versions).toEqual([expect.objectContaining({ promptVersion: 1, successRate: 80, strengths: ['polite'], summary: 'version ours' })]);
+    expect(await get(`${base()}/prompts/no.such.prompt/reports`)).toEqual({ promptKey: 'no.such.prompt', conversations: [], batches: [], versions: [] });
+    await get(`/api/dashboard/orgs/${owner.orgId}/projects/${other.projectId}/analytics/prompts/support.reply/reports`, 404);
+  });
+
   it("refuses another organization's project and bad ranges", async () => {
     await get(`/api/dashboard/orgs/${owner.orgId}/projects/${other.projectId}/analytics/overview?${range}`, 404);
     const foreign = await fetch(`${server.url}/api/dashboard/orgs/${other.organizationId}/usage?${range}`, { headers: { cookie: owner.cookie } });

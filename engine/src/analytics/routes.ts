@@ -1,9 +1,11 @@
 import { defineRoute, type AnyRouteDefinition } from '../http/registry.js';
 import { requireProject } from '../projects/service.js';
-import { compareQuery, compareView, orgParams, overviewView, projectParams, promptParams, rangeQuery, seriesQuery, seriesView, usageView, versionsView } from './schema.js';
+import { compareQuery, compareView, orgParams, overviewView, projectParams, promptParams, rangeQuery, reportsView, seriesQuery, seriesView, usageView, versionsView } from './schema.js';
 import { compareVersions, organizationUsage, projectOverview, promptSeries, promptVersions, rangeOf } from './service.js';
 
 const tags = ['analytics'];
+/** Reports of each kind a prompt's reports list shows. */
+const REPORTS_SHOWN = 20;
 const base = '/api/dashboard/orgs/:orgId/projects/:projectId/analytics';
 
 export function analyticsRoutes(): AnyRouteDefinition[] {
@@ -67,6 +69,22 @@ export function analyticsRoutes(): AnyRouteDefinition[] {
       handler: async ({ params, query }, { services }) => {
         const project = await requireProject(services, params.orgId, params.projectId);
         return compareVersions(services, project.id, params.key, rangeOf(query), query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/prompts/:key/reports`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'trace.read',
+      summary: "The AI-written reports stored for a prompt, newest first: per conversation, per batch of conversations and per version",
+      description: 'The newest 20 of each kind. Reports are written by the AI features (an AI provider must be configured); until then the lists are empty.',
+      tags,
+      request: { params: promptParams },
+      responses: { 200: { description: 'The reports of each kind', schema: reportsView } },
+      handler: async ({ params }, { services }) => {
+        const project = await requireProject(services, params.orgId, params.projectId);
+        return { promptKey: params.key, ...(await services.provider.analytics.reports(project.id, params.key, REPORTS_SHOWN)) };
       },
     }),
     defineRoute({

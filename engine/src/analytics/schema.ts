@@ -79,3 +79,49 @@ export const usageView = z.object({
 });
 
 export type CompareView = z.infer<typeof compareView>;
+
+const strings = z.array(z.string());
+export const reportsView = z.object({
+  promptKey: z.string(),
+  conversations: z.array(
+    z.object({
+      traceId: z.string(),
+      promptVersion: z.number().int().nullable(),
+      successScore: z.number().int().describe('1–10'),
+      outcome: z.enum(['success', 'partial', 'failed']),
+      criticalPoints: strings,
+      issues: strings,
+      summary: z.string(),
+      model: z.string(),
+      createdAt: z.date(),
+    }),
+  ),
+  batches: z.array(
+    z.object({
+      promptVersion: z.number().int(),
+      conversationCount: z.number().int(),
+      averageScore: z.number(),
+      commonPatterns: strings,
+      frequentIssues: strings,
+      recommendations: strings,
+      summary: z.string(),
+      model: z.string(),
+      createdAt: z.date(),
+    }),
+  ),
+  versions: z.array(
+    z.object({
+      promptVersion: z.number().int(),
+      successRate: z.number().describe('Percent, 0–100'),
+      averageScore: z.number(),
+      conversationCount: z.number().int(),
+      strengths: strings,
+      weaknesses: strings,
+      keyInsights: strings,
+      improvementSuggestions: strings,
+      summary: z.string(),
+      model: z.string(),
+      createdAt: z.date(),
+    }),
+  ),
+});

@@ -80,6 +80,45 @@ export interface OrganizationUsageReport {
   days: Array<UsageTotals & { day: string }>;
 }
 
+/** The AI-written reports stored for a prompt, newest first (written by the AI features). */
+export interface StoredReports {
+  conversations: Array<{
+    traceId: string;
+    promptVersion: number | null;
+    successScore: number;
+    outcome: 'success' | 'partial' | 'failed';
+    criticalPoints: string[];
+    issues: string[];
+    summary: string;
+    model: string;
+    createdAt: Date;
+  }>;
+  batches: Array<{
+    promptVersion: number;
+    conversationCount: number;
+    averageScore: number;
+    commonPatterns: string[];
+    frequentIssues: string[];
+    recommendations: string[];
+    summary: string;
+    model: string;
+    createdAt: Date;
+  }>;
+  versions: Array<{
+    promptVersion: number;
+    successRate: number;
+    averageScore: number;
+    conversationCount: number;
+    strengths: string[];
+    weaknesses: string[];
+    keyInsights: string[];
+    improvementSuggestions: string[];
+    summary: string;
+    model: string;
+    createdAt: Date;
+  }>;
+}
+
 export interface AnalyticsStore {
   overview(projectId: string, range: TimeRange): Promise<ProjectOverview>;
   /** One point per bucket in the range, empty buckets included. */
@@ -87,4 +126,6 @@ export interface AnalyticsStore {
   /** One row per version of the prompt seen in the range, newest version first. */
   versions(projectId: string, promptKey: string, range: TimeRange): Promise<VersionStats[]>;
   usage(organizationId: string, range: TimeRange): Promise<OrganizationUsageReport>;
+  /** The newest `limit` reports of each kind about the project's prompt. */
+  reports(projectId: string, promptKey: string, limit: number): Promise<StoredReports>;
 }

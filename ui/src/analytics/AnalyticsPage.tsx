@@ -61,7 +61,7 @@ function ProjectAnalytics() {
           )}
         </>
       )}
-      <ReportsPanel />
+      <ReportsPanel organizationId={organization.id} projectId={project.id} promptKey={promptKey} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiFetch } from '../app/api';
+import type { StoredReports as EngineReports } from '../../../engine/src/data/analytics';
 
 /** engine/src/analytics/schema.ts, as JSON carries it (times as ISO strings). */
 export interface LatencyStats {
@@ -146,5 +147,17 @@ export function useOrganizationUsage(organizationId: string, range: TimeRange) {
     queryFn: () => apiFetch<OrganizationUsage>(`/api/dashboard/orgs/${organizationId}/usage?${withRange(range)}`),
     enabled: organizationId !== '',
     placeholderData: keepPreviousData,
+  });
+}
+
+/** A report as JSON carries it (its time as an ISO string). */
+type WithIsoTime<T> = Omit<T, 'createdAt'> & { createdAt: string };
+export type StoredReports = { [Kind in keyof EngineReports]: Array<WithIsoTime<EngineReports[Kind][number]>> } & { promptKey: string };
+
+export function usePromptReports(organizationId: string, projectId: string, promptKey: string | null) {
+  return useQuery({
+    queryKey: [...analyticsKey(organizationId, projectId), 'reports', promptKey],
+    queryFn: () => apiFetch<StoredReports>(`${promptBase(organizationId, projectId, promptKey!)}/reports`),
+    enabled: promptKey !== null && organizationId !== '' && projectId !== '',
   });
 }

@@ -1,4 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { batchReports, conversationReports, prompts, promptVersions, traces, versionSuccessReports } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { AnalyticsStore, LatencyStats, PromptActivity, SeriesPoint, TimeRange, TraceTotals, UsageTotals, VersionStats } from '../../analytics.js';
 
@@ -146,6 +147,72 @@ export function analyticsStore(db: Database): AnalyticsStore {
         totals: usageOf(totals!),
         projects: projects.map((row) => ({ projectId: String(row.id), projectName: String(row.name), ...usageOf(row) })),
         days: days.map((row) => ({ day: String(row.day_text), ...usageOf(row) })),
+      };
+    },
+
+    async reports(projectId, promptKey, limit) {
+      const ofPrompt = and(eq(prompts.projectId, projectId), eq(prompts.key, promptKey));
+      const [conversations, batches, versions] = await Promise.all([
+        db
+          .select({ report: conversationReports, traceId: traces.traceId })
+          .from(conversationReports)
+          .innerJoin(prompts, eq(prompts.id, conversationReports.promptId))
+          .innerJoin(traces, eq(traces.id, conversationReports.traceId))
+          .where(and(eq(conversationReports.projectId, projectId), ofPrompt))
+          .orderBy(desc(conversationReports.createdAt))
+          .limit(limit),
+        db
+          .select({ report: batchReports })
+          .from(batchReports)
+          .innerJoin(prompts, eq(prompts.id, batchReports.promptId))
+          .where(and(eq(batchReports.projectId, projectId), ofPrompt))
+          .orderBy(desc(batchReports.createdAt))
+          .limit(limit),
+        db
+          .select({ report: versionSuccessReports, promptVersion: promptVersions.version })
+          .from(versionSuccessReports)
+          .innerJoin(promptVersions, eq(promptVersions.id, versionSuccessReports.versionId))
+          .innerJoin(prompts, eq(prompts.id, promptVersions.promptId))
+          .where(ofPrompt)
+          .orderBy(desc(versionSuccessReports.createdAt))
+          .limit(limit),
+      ]);
+      return {
+        conversations: conversations.map(({ report, traceId }) => ({
+          traceId,
+          promptVersion: report.versionNumber,
+          successScore: report.successScore,
+          outcome: report.outcome,
+          criticalPoints: report.criticalPoints,
+          issues: report.issues,
+          summary: report.summary,
+          model: report.model,
+          createdAt: report.createdAt,
+        })),
+        batches: batches.map(({ report }) => ({
+          promptVersion: report.versionNumber,
+          conversationCount: report.conversationCount,
+          averageScore: report.averageScore,
+          commonPatterns: report.commonPatterns,
+          frequentIssues: report.frequentIssues,
+          recommendations: report.recommendations,
+          summary: report.summary,
+          model: report.model,
+          createdAt: report.createdAt,
+        })),
+        versions: versions.map(({ report, promptVersion }) => ({
+          promptVersion,
+          successRate: report.successRate,
+          averageScore: report.averageScore,
+          conversationCount: report.conversationCount,
+          strengths: report.strengths,
+          weaknesses: report.weaknesses,
+          keyInsights: report.keyInsights,
+          improvementSuggestions: report.improvementSuggestions,
+          summary: report.summary,
+          model: report.model,
+          createdAt: report.createdAt,
+        })),
       };
     },
   };
