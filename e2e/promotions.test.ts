@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
@@ -111,9 +111,15 @@ describe('protected labels, promotion requests, export, import and duplicate in 
     expect(accepted.status()).toBe(200);
   });
 
+  // The exported and edited bundles, removed with their folder at the end.
+  let filesDir = '';
+  beforeAll(async () => {
+    filesDir = await mkdtemp(path.join(tmpdir(), 'forprompt-e2e-bundles-'));
+  });
   afterAll(async () => {
     await browser?.close();
     await stopEngine?.();
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
   });
 
   it('compares chat versions message by message: unchanged collapsed, a role change shown, settings below', async () => {
@@ -242,7 +248,7 @@ describe('protected labels, promotion requests, export, import and duplicate in 
     await page.goto(engineUrl('/prompts'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-prompts').click()]);
     expect(download.suggestedFilename()).toMatch(/^support-bot-prompts-\d{4}-\d{2}-\d{2}\.json$/);
-    exportedFile = path.join(tmpdir(), `forprompt-e2e-${Date.now()}.json`);
+    exportedFile = path.join(filesDir, 'exported.json');
     await download.saveAs(exportedFile);
     const bundle = JSON.parse(await readFile(exportedFile, 'utf8')) as { format: string; prompts: Array<{ key: string; versions: unknown[]; labels: Record<string, number> }> };
     expect(bundle.format).toBe('forprompt.prompts');
@@ -268,7 +274,7 @@ describe('protected labels, promotion requests, export, import and duplicate in 
     await page.getByTestId('import-prompts').click();
     const dialog = page.getByTestId('import-dialog');
     // A file that is JSON but not a bundle: the engine's message names the field.
-    const broken = path.join(tmpdir(), `forprompt-e2e-broken-${Date.now()}.json`);
+    const broken = path.join(filesDir, 'broken.json');
     const bundle = JSON.parse(await readFile(exportedFile, 'utf8')) as { prompts: Array<{ versions: Array<{ template: unknown }> }> };
     bundle.prompts[1]!.versions[2]!.template = 42;
     await writeFile(broken, JSON.stringify(bundle));
