@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useEngineConfig } from '../app/engineConfig';
 import { formatDateTime } from '../app/format';
@@ -47,75 +48,78 @@ export function ReportsPanel({ organizationId, projectId, promptKey }: { organiz
 
 const list = (items: string[]) => (items.length > 0 ? items.join('; ') : '—');
 
+/** One kind of report: a heading and one entry per report (headline, details, summary, findings). */
+function ReportSection<Report>({ title, reports, testId, keyOf, render }: {
+  title: string;
+  reports: Report[];
+  testId: string;
+  keyOf: (report: Report) => string;
+  render: (report: Report) => { headline: ReactNode; details: ReactNode; summary: string; findings: string | null };
+}) {
+  if (reports.length === 0) return null;
+  return (
+    <section>
+      <h4>{title}</h4>
+      <ul className="report-list">
+        {reports.map((report) => {
+          const { headline, details, summary, findings } = render(report);
+          return (
+            <li key={keyOf(report)} data-testid={testId}>
+              <strong>{headline}</strong> <span className="muted">({details})</span>
+              <p>{summary}</p>
+              {findings && <p className="muted">{findings}</p>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 function StoredReportLists({ reports }: { reports: StoredReports }) {
   return (
     <div className="stored-reports" data-testid="stored-reports">
-      {reports.versions.length > 0 && (
-        <section>
-          <h4>Versions</h4>
-          <ul className="report-list">
-            {reports.versions.map((report) => (
-              <li key={`${report.promptVersion}-${report.createdAt}`} data-testid="version-report">
-                <strong>
-                  v{report.promptVersion}: {report.successRate.toFixed(0)}% successful
-                </strong>{' '}
-                <span className="muted">
-                  (average score {report.averageScore.toFixed(1)} over {report.conversationCount} conversations · {formatDateTime(report.createdAt)} · {report.model})
-                </span>
-                <p>{report.summary}</p>
-                <p className="muted">
-                  Strengths: {list(report.strengths)}. Weaknesses: {list(report.weaknesses)}. Suggestions: {list(report.improvementSuggestions)}.
-                </p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {reports.batches.length > 0 && (
-        <section>
-          <h4>Batches</h4>
-          <ul className="report-list">
-            {reports.batches.map((report) => (
-              <li key={report.createdAt} data-testid="batch-report">
-                <strong>
-                  v{report.promptVersion}: average score {report.averageScore.toFixed(1)}
-                </strong>{' '}
-                <span className="muted">
-                  ({report.conversationCount} conversations · {formatDateTime(report.createdAt)})
-                </span>
-                <p>{report.summary}</p>
-                <p className="muted">
-                  Patterns: {list(report.commonPatterns)}. Issues: {list(report.frequentIssues)}. Recommendations: {list(report.recommendations)}.
-                </p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {reports.conversations.length > 0 && (
-        <section>
-          <h4>Conversations</h4>
-          <ul className="report-list">
-            {reports.conversations.map((report) => (
-              <li key={report.traceId} data-testid="conversation-report">
-                <strong>
-                  {report.outcome} · score {report.successScore}/10
-                </strong>{' '}
-                <span className="muted">
-                  (<Link to={`/traces/${encodeURIComponent(report.traceId)}`}>{report.traceId}</Link>
-                  {report.promptVersion !== null && `, v${report.promptVersion}`} · {formatDateTime(report.createdAt)})
-                </span>
-                <p>{report.summary}</p>
-                {report.issues.length + report.criticalPoints.length > 0 && (
-                  <p className="muted">
-                    Critical points: {list(report.criticalPoints)}. Issues: {list(report.issues)}.
-                  </p>
-                )}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <ReportSection
+        title="Versions"
+        reports={reports.versions}
+        testId="version-report"
+        keyOf={(report) => `${report.promptVersion}-${report.createdAt}`}
+        render={(report) => ({
+          headline: `v${report.promptVersion}: ${report.successRate.toFixed(0)}% successful`,
+          details: `average score ${report.averageScore.toFixed(1)} over ${report.conversationCount} conversations · ${formatDateTime(report.createdAt)} · ${report.model}`,
+          summary: report.summary,
+          findings: `Strengths: ${list(report.strengths)}. Weaknesses: ${list(report.weaknesses)}. Suggestions: ${list(report.improvementSuggestions)}.`,
+        })}
+      />
+      <ReportSection
+        title="Batches"
+        reports={reports.batches}
+        testId="batch-report"
+        keyOf={(report) => report.createdAt}
+        render={(report) => ({
+          headline: `v${report.promptVersion}: average score ${report.averageScore.toFixed(1)}`,
+          details: `${report.conversationCount} conversations · ${formatDateTime(report.createdAt)}`,
+          summary: report.summary,
+          findings: `Patterns: ${list(report.commonPatterns)}. Issues: ${list(report.frequentIssues)}. Recommendations: ${list(report.recommendations)}.`,
+        })}
+      />
+      <ReportSection
+        title="Conversations"
+        reports={reports.conversations}
+        testId="conversation-report"
+        keyOf={(report) => report.traceId}
+        render={(report) => ({
+          headline: `${report.outcome} · score ${report.successScore}/10`,
+          details: (
+            <>
+              <Link to={`/traces/${encodeURIComponent(report.traceId)}`}>{report.traceId}</Link>
+              {report.promptVersion !== null && `, v${report.promptVersion}`} · {formatDateTime(report.createdAt)}
+            </>
+          ),
+          summary: report.summary,
+          findings: report.issues.length + report.criticalPoints.length > 0 ? `Critical points: ${list(report.criticalPoints)}. Issues: ${list(report.issues)}.` : null,
+        })}
+      />
     </div>
   );
 }

@@ -46,14 +46,14 @@ const SEARCH_SCAN_FROM = 5_000;
 /** The most traces a `scan` checks before the index plan takes over. */
 const SCAN_BUDGET = 5_000;
 
+/** Our ids of the traces whose words or spans' words match, once per match, from both GIN indexes. */
+const matchingTraceIds = (projectId: string, search: string) => sql`
+  select ${traces.id} from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(search)}
+  union all
+  select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)}`;
+
 export async function searchPlan(db: Database, projectId: string, search: string, scanFrom = SEARCH_SCAN_FROM): Promise<SearchPlan> {
-  const result = await db.execute<{ matches: number }>(sql`
-    select count(*)::int as matches from (
-      select 1 from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(search)}
-      union all
-      select 1 from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)}
-      limit ${scanFrom}
-    ) found`);
+  const result = await db.execute<{ matches: number }>(sql`select count(*)::int as matches from (${matchingTraceIds(projectId, search)} limit ${scanFrom}) found`);
   return (result.rows[0]?.matches ?? 0) >= scanFrom ? 'scan' : 'index';
 }
 
@@ -62,10 +62,7 @@ function searchCondition(projectId: string, search: string, plan: SearchPlan): S
     return sql`(${traceSearchVector(traces)} @@ ${searchQuery(search)}
       or exists (select 1 from ${spans} where ${spans.traceId} = ${traces.id} and ${spanSearchVector(spans)} @@ ${searchQuery(search)}))`;
   }
-  return sql`${traces.id} in (
-    select ${traces.id} from ${traces} where ${traces.projectId} = ${projectId} and ${traceSearchVector(traces)} @@ ${searchQuery(search)}
-    union all
-    select ${spans.traceId} from ${spans} where ${spans.projectId} = ${projectId} and ${spanSearchVector(spans)} @@ ${searchQuery(search)})`;
+  return sql`${traces.id} in (${matchingTraceIds(projectId, search)})`;
 }
 
 function filters(projectId: string, query: TraceQuery): SQL | undefined {
