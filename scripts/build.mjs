@@ -28,10 +28,10 @@ const packages = [
   // The CLI compiles against the SDK's types, so a change to the SDK's sources rebuilds it too.
   { name: 'sdk/cli', inputs: ['src', 'tsconfig.json', 'package.json', '../src'], command: [tsc('sdk/cli'), '-p', 'tsconfig.json'] },
   { name: 'engine', inputs: ['src', 'tsconfig.json', 'package.json', 'drizzle'], command: [tsc('engine'), '-p', 'tsconfig.json'] },
-  { name: 'desktop', inputs: ['src', 'tsconfig.json', 'package.json'], command: [tsc('desktop'), '-p', 'tsconfig.json'] },
+  { name: 'desktop', inputs: ['src', 'tsconfig.json', 'tsconfig.web.json', 'build.mjs', 'package.json'], command: [path.join(root, 'desktop/build.mjs')] },
   {
     name: 'ui',
-    inputs: ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json', 'public', '../engine/src/access', '../engine/src/data/prompts.ts', '../sdk/src/template.ts', '../sdk/src/prompts.ts'],
+    inputs: ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json', 'public', '../engine/src/access', '../engine/src/audit/catalog.ts', '../engine/src/data/prompts.ts', '../sdk/src/template.ts', '../sdk/src/prompts.ts'],
     command: [bin('ui', 'vite', 'bin/vite.js'), 'build', '--logLevel', 'warn'],
   },
 ];

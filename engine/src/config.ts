@@ -44,6 +44,7 @@ const envSchema = z.object({
   PORT: port(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   FORPROMPT_HOME: optionalText,
+  FORPROMPT_STACK: z.enum(['embedded', 'container', 'external'], { error: 'expected embedded, container or external' }).optional(),
   EMBEDDED_PG_PORT: port(54329).refine((value) => value > 0, 'expected a port between 1 and 65535'),
   AUTH_PROVIDER: z.enum(['local', 'clerk'], { error: 'expected local or clerk' }).default('local'),
   CLERK_PUBLISHABLE_KEY: optionalText,
@@ -118,6 +119,8 @@ export interface Config {
   host: string;
   home: string;
   embeddedPgPort: number;
+  /** How the database is run, as recorded in runtime.json: set by the desktop manager, else derived. */
+  stack: 'embedded' | 'container' | 'external' | 'convex';
   auth: {
     provider: 'local' | 'clerk';
     clerk: { publishableKey?: string; secretKey?: string; webhookSecret?: string; jwtKey?: string; roleMap: ClerkRoleMap };
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: vars.HOST,
     home: path.resolve(vars.FORPROMPT_HOME ?? defaultHome(env)),
     embeddedPgPort: vars.EMBEDDED_PG_PORT,
+    stack: vars.FORPROMPT_STACK ?? (vars.DATA_PROVIDER === 'postgresql' ? 'external' : vars.DATA_PROVIDER),
     auth: {
       provider: vars.AUTH_PROVIDER,
       clerk: {

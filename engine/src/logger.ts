@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 
@@ -26,6 +27,27 @@ function serializeError(error: unknown): unknown {
   return serialized;
 }
 
+/** The request being served, for log lines written anywhere while serving it (services, stores, caches). */
+const requestContext = new AsyncLocalStorage<{ reqId: string }>();
+
+/** Runs `serve` as the request `reqId`: every log line written meanwhile, also after awaits, carries it. */
+export function withRequestId<T>(reqId: string, serve: () => T): T {
+  return requestContext.run({ reqId }, serve);
+}
+
+const chindings = pino.symbols.chindingsSym as unknown as symbol;
+
+/**
+ * Adds `reqId` (pino-http's field) to a line written during a request, unless the line's logger
+ * already binds it (pino-http's `req.log`): a JSON line must not name a field twice.
+ */
+function requestIdMixin(_line: object, _level: number, logger: Logger): { reqId?: string } {
+  const context = requestContext.getStore();
+  if (!context) return {};
+  const bound = (logger as unknown as Record<symbol, string | undefined>)[chindings];
+  return bound?.includes('"reqId":') ? {} : { reqId: context.reqId };
+}
+
 /** The one logger. Structured JSON lines; secrets are redacted wherever they may appear. */
 export function createLogger(level: string, destination: pino.DestinationStream | undefined = defaultDestination()): Logger {
   return pino(
@@ -46,6 +68,7 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: serializeError },
+      mixin: requestIdMixin,
     },
     destination,
   );

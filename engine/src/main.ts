@@ -2,7 +2,9 @@
 /**
  * Boot: load config, open the data provider, migrate, listen; shut down gracefully on SIGINT/SIGTERM,
  * also when the signal arrives while still booting. `--migrate-only` runs the migrations and exits
- * (for deployments that migrate in a separate step).
+ * (for deployments that migrate in a separate step). `--database-only` opens the database (starting the
+ * embedded PostgreSQL when that is the provider), records it in runtime.json and waits for a signal,
+ * without migrating or serving: the desktop manager backs up and restores a stopped install this way.
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +24,8 @@ import { scheduleTraceRetention } from './traces/retention-job.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
+type BootMode = 'serve' | 'migrate-only' | 'database-only';
+
 class Engine {
   private provider: DataProvider | undefined;
   private server: RunningServer | undefined;
@@ -34,15 +38,20 @@ class Engine {
   ) {}
 
   /** Each step checks for a shutdown request, so a signal during boot stops what was started. */
-  async boot(migrateOnly: boolean): Promise<void> {
+  async boot(mode: BootMode, migrationTarget?: string): Promise<void> {
     const { config, logger } = this;
     const startedAt = performance.now();
     this.provider = await openProvider(config, logger, this.aborted.signal);
     this.throwIfStopping();
-    logger.info(await this.provider.migrate(), 'Database schema is up to date');
+    if (mode === 'database-only') {
+      await this.recordRuntime('database');
+      logger.info({ dataProvider: this.provider.kind }, 'The database is open (--database-only); waiting for a signal to stop');
+      return;
+    }
+    logger.info(await this.provider.migrate({ target: migrationTarget }), migrationTarget ? `Database schema migrated up to ${migrationTarget}` : 'Database schema is up to date');
     const encryptionKey = await resolveEncryptionKey(config);
     await verifyEncryptionKey(this.provider, encryptionKey, config);
-    if (migrateOnly) return;
+    if (mode === 'migrate-only') return;
     await applyInitialization(config, this.provider, logger);
     this.throwIfStopping();
     const identify = config.auth.provider === 'clerk' ? clerkIdentity : undefined;
@@ -50,13 +59,7 @@ class Engine {
     const { handler } = createApp(this.services);
     this.server = await startHttpServer(handler, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
-    await writeRuntimeFile(config.home, {
-      pid: process.pid,
-      url,
-      dataProvider: this.provider.kind,
-      version: appVersion,
-      startedAt: new Date().toISOString(),
-    });
+    await this.recordRuntime('serve', url);
     // Background upkeep starts after the engine is ready, and never holds up the boot.
     scheduleMaintenance(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling maintenance failed'));
     scheduleTraceRetention(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling trace retention failed'));
@@ -65,6 +68,19 @@ class Engine {
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },
       `ForPrompt ${appVersion} is ready at ${url}`,
     );
+  }
+
+  private recordRuntime(mode: 'serve' | 'database', url?: string): Promise<void> {
+    return writeRuntimeFile(this.config.home, {
+      pid: process.pid,
+      mode,
+      url,
+      dataProvider: this.provider!.kind,
+      databaseUrl: this.provider!.databaseUrl,
+      stack: this.config.stack,
+      version: appVersion,
+      startedAt: new Date().toISOString(),
+    });
   }
 
   /** Asks a boot in progress to stop at its next step (a wait for the database ends at once). */
@@ -144,11 +160,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const migrateOnly = process.argv.includes('--migrate-only');
-  booting = engine.boot(migrateOnly);
+  const mode: BootMode = process.argv.includes('--migrate-only')
+    ? 'migrate-only'
+    : process.argv.includes('--database-only')
+      ? 'database-only'
+      : 'serve';
+  // `--migrate-only --migrate-to=<tag>`: the desktop manager restores an older backup into its own schema.
+  const migrationTarget = process.argv.find((arg) => arg.startsWith('--migrate-to='))?.slice('--migrate-to='.length);
+  if (migrationTarget !== undefined && mode !== 'migrate-only') {
+    process.stderr.write('ForPrompt engine cannot start: --migrate-to needs --migrate-only\n');
+    process.exit(2);
+  }
+  booting = engine.boot(mode, migrationTarget);
   try {
     await booting;
-    if (migrateOnly) {
+    // Nothing else may hold the event loop open while the database waits for its users.
+    if (mode === 'database-only') setInterval(() => {}, 2 ** 30);
+    if (mode === 'migrate-only') {
       await engine.stop();
       process.exit(0);
     }

@@ -134,6 +134,27 @@ describe('engine boot', () => {
     }
   }, 90_000);
 
+  it("leaves a running engine's embedded PostgreSQL alone when a second engine on its home migrates or cannot listen", async () => {
+    const sharedHome = path.join(home, 'shared');
+    const env = { DATA_PROVIDER: '', DATABASE_URL: '', ENCRYPTION_KEY: '', FORPROMPT_HOME: sharedHome, EMBEDDED_PG_PORT: String(await findFreePort()) };
+    const running = await startEngine({ env });
+    let postmasterPid: number;
+    try {
+      postmasterPid = Number((await fs.readFile(path.join(sharedHome, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      expect((await runEngineToExit(env, ['--migrate-only'])).code).toBe(0);
+      expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+      const taken = await runEngineToExit({ ...env, PORT: new URL(running.url).port });
+      expect(taken.code).toBe(1);
+      expect(taken.output).toContain('Cannot listen');
+      expect((await fetch(`${running.url}/readyz`)).status).toBe(200);
+      expect(isProcessAlive(postmasterPid)).toBe(true);
+    } finally {
+      await running.stop();
+    }
+    // The last engine using it stops it.
+    expect(isProcessAlive(postmasterPid!)).toBe(false);
+  }, 90_000);
+
   it('stops the embedded PostgreSQL it was starting when interrupted during boot', async () => {
     const interruptedHome = path.join(home, 'interrupted');
     const child = spawn(process.execPath, [engineEntry], {

@@ -1,1 +1,11 @@
+export { discoverContainerEngine, engineCandidates, dockerHostOptions, type FoundEngine, type NoEngine } from './container-engine.js';
+export { EngineSupervisor, openDatabaseOnly, runEngineCommand, type EngineLaunch, type SupervisorState } from './engine-process.js';
+export { defaultHome, managerDir } from './home.js';
+export { Manager, stopRecordedEngine, type DatabasePlan } from './manager.js';
+export { OllamaModels } from './models.js';
 export { probeEngine, readRuntimeFile, runtimeFileSchema, type EngineStatus, type RuntimeFile } from './runtime.js';
+export { SecretStore, type SecretCipher } from './secrets.js';
+export { readSettings, settingsSchema, writeSettings, type Settings } from './settings.js';
+export { Stack, StackStartError, type StackStatus } from './stack.js';
+export { defaultStackManifest, type StackManifest } from './stack-manifest.js';
+export { TaskManager, TaskCancelledError, type TaskSnapshot, type TaskProgress } from './tasks.js';

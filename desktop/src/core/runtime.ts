@@ -1,15 +1,18 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from './files.js';
 
 /**
  * `FORPROMPT_HOME/runtime.json`, written by whoever started the engine (the manager or a plain
- * `npm start`): how the manager and its CLI find a running install.
+ * `npm start`; see engine/src/system/runtime-file.ts): how the manager and its CLI find a running install.
  */
 export const runtimeFileSchema = z.object({
   pid: z.number().int().positive(),
-  url: z.url(),
+  mode: z.enum(['serve', 'database']).default('serve'),
+  url: z.url().optional(),
   dataProvider: z.enum(['embedded', 'postgresql', 'convex']),
+  databaseUrl: z.string().optional(),
+  stack: z.string().optional(),
   version: z.string(),
   startedAt: z.iso.datetime(),
 });
@@ -20,20 +23,10 @@ export type EngineStatus =
   | { state: 'starting' | 'running' | 'unhealthy'; runtime: RuntimeFile; detail?: string };
 
 export async function readRuntimeFile(home: string): Promise<RuntimeFile | null> {
-  const file = path.join(home, 'runtime.json');
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  const parsed = runtimeFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a valid runtime file: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
-  return parsed.data;
+  return (await readJsonFile(path.join(home, 'runtime.json'), runtimeFileSchema)) ?? null;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -47,6 +40,7 @@ export async function probeEngine(home: string, timeoutMs = 2_000): Promise<Engi
   const runtime = await readRuntimeFile(home);
   if (!runtime) return { state: 'stopped', reason: 'no engine has been started for this data directory' };
   if (!isAlive(runtime.pid)) return { state: 'stopped', reason: `the engine (pid ${runtime.pid}) is no longer running` };
+  if (runtime.mode === 'database' || !runtime.url) return { state: 'stopped', reason: 'only the database is open (a backup or restore is running)' };
   try {
     const response = await fetch(new URL('/readyz', runtime.url), { signal: AbortSignal.timeout(timeoutMs) });
     if (response.ok) return { state: 'running', runtime };

@@ -14,6 +14,16 @@ const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 /** Attempts per window: per account (whatever the address) and per client address (whatever the account). */
 const SIGN_IN_LIMITS = { account: 10, client: 30 };
 
+/**
+ * How long a failed sign-in waits before answering: 250 ms, doubling with each failure of the account
+ * or of the client address, whichever has more (so guessing many accounts from one address slows down
+ * too), at most 4 s. `failures` count the attempts of the window, this one included.
+ */
+export function signInFailureDelayMs(failures: { account: number; client: number }): number {
+  const most = Math.max(1, failures.account, failures.client);
+  return Math.min(250 * 2 ** (most - 1), 4_000);
+}
+
 function assertLocalAuth(services: Services): void {
   if (services.config.auth.provider !== 'local') {
     throw new ConflictError('Accounts are managed by Clerk on this instance', 'local_auth_disabled');
@@ -82,7 +92,8 @@ export async function signIn(services: Services, req: Request, res: Response, in
   const user = await provider.users.findByEmail(input.email);
   const valid = await verifyPassword(user ? await provider.users.getPasswordHash(user.id) : null, input.password);
   if (!user || !valid) {
-    const failures = SIGN_IN_LIMITS.account - account.remaining;
+    // A success takes its hit back from the address, so the address's count is of failures (and attempts in flight).
+    const failures = { account: SIGN_IN_LIMITS.account - account.remaining, client: SIGN_IN_LIMITS.client - client.remaining };
     // A known account's failures show in its organizations' audit logs; an unknown address stays instance-level.
     await provider.audit.recordForUser(requestContext(req, { type: 'system' }), user?.id ?? null, {
       action: 'auth.sign_in_failed',
@@ -90,7 +101,7 @@ export async function signIn(services: Services, req: Request, res: Response, in
       ...(user && { targetId: user.id }),
       summary: `failed sign-in for ${input.email.slice(0, 320)}`,
     });
-    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (failures - 1), 4_000)));
+    await new Promise((resolve) => setTimeout(resolve, signInFailureDelayMs(failures)));
     throw new UnauthorizedError('Wrong email or password', 'invalid_credentials');
   }
   await Promise.all([provider.rateLimits.reset(accountKey), provider.rateLimits.refund(clientKey)]);

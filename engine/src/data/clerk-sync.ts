@@ -58,13 +58,17 @@ export interface ClerkInvitationData {
   updatedAt: Date;
 }
 
-/** One verified webhook delivery; `svixId` makes a replay change nothing. */
+/**
+ * One verified webhook delivery; `svixId` makes a replay change nothing. A deletion carries when it
+ * happened (`deletedAt`), so that changes from before it, delivered after it, are dropped.
+ */
 export type ClerkWebhookEvent = { svixId: string } & (
   | { type: 'user.created' | 'user.updated'; user: ClerkUserData }
-  | { type: 'user.deleted'; clerkUserId: string }
+  | { type: 'user.deleted'; clerkUserId: string; deletedAt: Date }
   | { type: 'organization.created' | 'organization.updated'; organization: ClerkOrganizationData }
-  | { type: 'organization.deleted'; clerkOrganizationId: string }
-  | { type: 'organizationMembership.created' | 'organizationMembership.updated' | 'organizationMembership.deleted'; membership: ClerkMembershipData }
+  | { type: 'organization.deleted'; clerkOrganizationId: string; deletedAt: Date }
+  | { type: 'organizationMembership.created' | 'organizationMembership.updated'; membership: ClerkMembershipData }
+  | { type: 'organizationMembership.deleted'; membership: ClerkMembershipData; deletedAt: Date }
   | { type: 'organizationInvitation.created' | 'organizationInvitation.accepted' | 'organizationInvitation.revoked'; invitation: ClerkInvitationData }
 );
 
@@ -73,8 +77,10 @@ export type ClerkWebhookEventType = ClerkWebhookEvent['type'];
 /**
  * - `applied`: the change is stored.
  * - `duplicate`: this svix id was applied before; nothing changed.
- * - `stale`: older than what is stored (events arrive out of order); recorded, nothing changed.
- * - `ignored`: nothing to do (e.g. deleting something never synced); recorded, nothing changed.
+ * - `stale`: older than what is stored, or than the object's deletion (events arrive out of order);
+ *   recorded, nothing changed.
+ * - `ignored`: nothing to do (e.g. deleting something never synced); recorded, nothing changed but
+ *   a deletion's tombstone (its create may still be on the way).
  */
 export type ClerkSyncResult = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
@@ -84,17 +90,18 @@ export interface ClerkSyncStore {
   /**
    * Our user for a Clerk user id. When the session token arrives before user.created, creates a
    * placeholder (email from the claims, else `<clerkUserId>@users.clerk.invalid`) that the webhook
-   * later fills in.
+   * later fills in. Null when Clerk deleted the user (a session token may outlive the deletion briefly).
    */
-  resolveUser(clerkUserId: string, claims: { email?: string; firstName?: string; lastName?: string }): Promise<{ userId: string }>;
+  resolveUser(clerkUserId: string, claims: { email?: string; firstName?: string; lastName?: string }): Promise<{ userId: string } | null>;
   /**
    * Our organization for a Clerk organization id, created as a placeholder (named after its slug) when
    * the webhook has not arrived yet. With `memberUserId`, also answers that user's synced role there
    * (null when not a member yet) — the creator's `owner` lives only in the synced state, not the token.
+   * Null when Clerk deleted the organization.
    */
   resolveOrganization(
     clerkOrganizationId: string,
     claims: { slug?: string },
     memberUserId?: string,
-  ): Promise<{ organizationId: string; syncedRole: MemberRole | null }>;
+  ): Promise<{ organizationId: string; syncedRole: MemberRole | null } | null>;
 }

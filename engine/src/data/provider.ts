@@ -314,6 +314,8 @@ export interface AuditQuery {
   /** Entries older than this one (keyset pagination: pass the last id of the previous page). */
   before?: { createdAt: Date; id: string };
   actorUserId?: string;
+  /** Entries written by this project API key. */
+  actorApiKeyId?: string;
   targetType?: string;
   targetId?: string;
   since?: Date;
@@ -370,8 +372,11 @@ export interface InstanceStore {
 
 export interface DataProvider {
   readonly kind: ProviderKind;
+  /** The PostgreSQL connection string (with its password: never log it); absent for non-SQL providers. */
+  readonly databaseUrl?: string;
   /** Brings the storage schema up to date; safe to call from several engines at once. */
-  migrate(): Promise<MigrationReport>;
+  /** `target` (a migration tag) stops after that migration: restoring an older backup needs its schema. */
+  migrate(options?: { target?: string }): Promise<MigrationReport>;
   health(): Promise<HealthStatus>;
   readonly instance: InstanceStore;
   readonly maintenance: MaintenanceStore;

@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.js';
+import { withRequestId } from '../logger.js';
 import { NotFoundError } from '../errors.js';
 import { createAuthenticators } from '../access/authenticators.js';
 import { assertSameOrigin } from '../auth/session-cookie.js';
@@ -124,14 +125,22 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
   app.use(errorHandler(logger));
 
   const fastLane = options.routes ? null : createFastLane(services, headersOf(securityHeaders));
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, reqId: string) => {
     if (!fastLane) return void app(req, res);
-    fastLane(req, res).then(
+    fastLane(req, res, reqId).then(
       (handled) => {
         if (!handled) app(req, res);
       },
       () => app(req, res),
     );
+  };
+  // The request id is chosen before anything runs, so that every log line of the request carries it
+  // (logger.ts); pino-http keeps a `req.id` it finds.
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    req.id = reqId;
+    res.setHeader('X-Request-Id', reqId);
+    withRequestId(reqId, () => serve(req, res, reqId));
   };
   return { app, routes, handler };
 }

@@ -99,11 +99,11 @@ export function surfaceOf(res: Response): ApiSurface | undefined {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req: Request, res: Response, _next) => {
-    const requestId = String(req.id ?? res.getHeader('x-request-id') ?? '');
+    const reqId = String(req.id ?? res.getHeader('x-request-id') ?? '');
     const appError = toAppError(error);
     if (res.headersSent) {
       // Ending normally would make a truncated response look complete.
-      logger.error({ err: error, requestId }, 'Error after the response had started');
+      logger.error({ err: error, reqId }, 'Error after the response had started');
       res.destroy();
       return;
     }
@@ -112,8 +112,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const status = appError?.httpStatus ?? 500;
     const code = appError?.code ?? 'internal_error';
-    const message = appError?.message ?? `Internal server error (request id ${requestId})`;
-    if (!appError) (req.log ?? logger).error({ err: error, requestId }, 'Unhandled error');
+    const message = appError?.message ?? `Internal server error (request id ${reqId})`;
+    // The base logger, not pino-http's req.log, which binds reqId already: one field, one name.
+    if (!appError) logger.error({ err: error, reqId }, 'Unhandled error');
     const errorBody = res.locals.errorBody as RouteDefinition['errorBody'];
     const custom = errorBody?.encode(req, { status, code, message });
     if (errorBody && custom) {
@@ -126,7 +127,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: message, code, ...extra });
       return;
     }
-    const details = appError ? appError.details : { requestId };
+    const details = appError ? appError.details : { requestId: reqId };
     res.status(status).json({ error: { code, message, ...(details !== undefined && { details }) } });
   };
 }

@@ -21,4 +21,26 @@ describe('the OpenAPI document', () => {
     }
     expect(JSON.stringify(document)).toContain('"format":"date-time"');
   });
+
+  it("documents each route's security from the auth it declares, whatever its surface", () => {
+    const routes: AnyRouteDefinition[] = [];
+    routes.push(...systemRoutes(() => routes), ...featureRoutes());
+    const document = buildOpenApiDocument(routes, '1.2.3') as unknown as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const securityOf = (method: string, path: string) => document.paths[path]?.[method]?.security;
+    const expected = {
+      public: undefined,
+      apiKey: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
+      session: [{ SessionCookie: [] }, { ClerkBearer: [] }],
+    };
+    for (const route of routes) expect(securityOf(route.method, toOpenApiPath(route.path)), `${route.method} ${route.path}`).toEqual(expected[route.auth]);
+    // The cases a surface-wide rule got wrong: public dashboard routes, the Clerk webhook, Bearer on the original API.
+    for (const path of ['/api/dashboard/auth/state', '/api/dashboard/auth/setup', '/api/dashboard/auth/sign-in', '/api/dashboard/auth/password-reset']) {
+      const operations = Object.values(document.paths[path] ?? {});
+      expect(operations.length, path).toBeGreaterThan(0);
+      for (const operation of operations) expect(operation.security, path).toBeUndefined();
+    }
+    expect(document.paths['/clerk-webhook']?.post).toBeDefined();
+    expect(securityOf('post', '/clerk-webhook')).toBeUndefined();
+    expect(securityOf('get', '/api/prompts')).toEqual(expected.apiKey);
+  });
 });

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { DEFAULT_BODY_LIMIT_BYTES, toOpenApiPath, type AnyRouteDefinition } from './registry.js';
+import { DEFAULT_BODY_LIMIT_BYTES, toOpenApiPath, type AnyRouteDefinition, type AuthKind } from './registry.js';
 
 /** `{ error: { code, message, details } }`: errors of the public, dashboard and system APIs (error-handler.ts). */
 export const errorResponse = z
@@ -27,10 +27,14 @@ export const compatRateLimitedResponse = z
   .object({ error: z.string(), code: z.literal('rate_limited'), retryAfter: z.int().describe('Seconds'), message: z.string() })
   .meta({ id: 'CompatRateLimited' });
 
-const securityBySurface: Record<'v1' | 'compat' | 'dashboard', Array<Record<string, string[]>>> = {
-  v1: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
-  compat: [{ ApiKeyHeader: [] }],
-  dashboard: [{ SessionCookie: [] }, { ClerkBearer: [] }],
+/**
+ * What each auth kind accepts, whatever the surface: an API key in X-API-Key or as a Bearer token
+ * (access/api-key-cache.ts), a session cookie or a Clerk token (access/authenticators.ts). Public
+ * routes (sign-in, set-up, password reset, the Clerk webhook, health) declare none.
+ */
+const securityByAuth: Record<Exclude<AuthKind, 'public'>, Array<Record<string, string[]>>> = {
+  apiKey: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
+  session: [{ SessionCookie: [] }, { ClerkBearer: [] }],
 };
 
 /**
@@ -97,7 +101,7 @@ export function buildOpenApiDocument(routes: AnyRouteDefinition[], version: stri
       summary: route.summary,
       description: route.description,
       tags: route.tags,
-      ...(route.surface !== 'system' && { security: securityBySurface[route.surface] }),
+      ...(route.auth !== 'public' && { security: securityByAuth[route.auth] }),
       request: {
         params: route.request?.params,
         query: route.request?.query,

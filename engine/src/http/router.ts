@@ -36,11 +36,12 @@ function rateLimit(route: AnyRouteDefinition, services: Services): RequestHandle
           (_req, res, next) => {
             const auth = res.locals.auth as AuthContext | undefined;
             if (auth?.kind !== 'apiKey') return next();
-            const decision = services.apiRateLimiter.take(auth.apiKeyId, route.method === 'get' ? 'read' : 'write');
-            if (decision?.allowed !== false) return next();
-            res.setHeader('X-RateLimit-Limit', String(decision.limit));
-            res.setHeader('X-RateLimit-Remaining', '0');
-            next(new RateLimitedError(decision.retryAfterSeconds, `Rate limit exceeded: ${decision.limit} ${route.method === 'get' ? 'reads' : 'writes'} per minute for this API key`));
+            services.apiRateLimiter.take(auth.apiKeyId, route.method === 'get' ? 'read' : 'write').then((decision) => {
+              if (decision?.allowed !== false) return next();
+              res.setHeader('X-RateLimit-Limit', String(decision.limit));
+              res.setHeader('X-RateLimit-Remaining', '0');
+              next(new RateLimitedError(decision.retryAfterSeconds, `Rate limit exceeded: ${decision.limit} ${route.method === 'get' ? 'reads' : 'writes'} per minute for this API key`));
+            }, next);
           },
         ]
       : [];

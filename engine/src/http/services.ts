@@ -21,7 +21,7 @@ export interface Services {
   /** Hot-path caches, kept correct across replicas by the change feed. */
   promptCache: PromptCache;
   apiKeyCache: ApiKeyCache;
-  /** The public API's per-key limits (this process's counts). */
+  /** The public API's per-key limits, shared by the replicas through the database. */
   apiRateLimiter: ApiRateLimiter;
   /** Domain events from the outbox, delivered through the job queue (started by the engine). */
   events: EventDelivery;
@@ -44,7 +44,9 @@ export function createServices({ encryptionKey, identify = localIdentity, ...res
     promptCache: new PromptCache(rest.provider.prompts, rest.provider.changeFeed),
     apiKeyCache: new ApiKeyCache(rest.provider.apiKeys, rest.provider.changeFeed),
     events: new EventDelivery(rest.provider, rest.logger),
-    apiRateLimiter: new ApiRateLimiter(rest.config.apiRateLimits),
+    apiRateLimiter: new ApiRateLimiter(rest.config.apiRateLimits, rest.provider.rateLimits, (error) =>
+      rest.logger.warn({ err: error }, 'Reserving API rate-limit budget failed; counting in this process until the database answers'),
+    ),
   } as Services;
   services.identify = identify(services);
   // The durable path behind the change feed: a prompt change reaches this replica's cache even if its

@@ -61,7 +61,7 @@ describe('provider keys and the audit export', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"/);
     const lines = (await response.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('createdAt,action,actorType,actorUserId,actorApiKeyId,targetType,targetId,projectId,summary,ip,userAgent');
+    expect(lines[0]).toBe('createdAt,action,actorType,actorUserId,actorApiKeyId,actorApiKey,targetType,targetId,projectId,summary,ip,userAgent');
     expect(lines).toHaveLength(2); // the set-up's default project is recorded as part of instance.setup
     expect(lines[1]).toContain('"project.created"');
     expect(lines[1]).toContain('""=HYPERLINK(""http://evil"")""');

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../http/services.js';
-import { requestIdFrom } from '../http/request-id.js';
 import type { ResolvedPrompt } from '../data/prompts.js';
 import { etagOf, toResolvedView } from './service.js';
 
@@ -19,7 +18,7 @@ interface Serialized {
   etag: string;
 }
 
-export type FastLane = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+export type FastLane = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<boolean>;
 
 export function createFastLane(services: Services, securityHeaders: Record<string, string>): FastLane {
   // One serialisation per cached resolution (the cache hands out the same object until it changes).
@@ -34,7 +33,7 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     return entry;
   };
 
-  return async (req, res) => {
+  return async (req, res, requestId) => {
     if (req.method !== 'GET' || !req.url) return false;
     // Cross-origin browser calls need the CORS middleware's headers: the full route handles them.
     if (req.headers.origin && services.config.corsOrigins.length > 0) return false;
@@ -49,12 +48,10 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     const resolved = await services.promptCache.resolve(check.key.projectId, decodeURIComponent(match[1]!), selector);
     if (!resolved) return false;
     // Over the limit: the full route counts it too and answers 429.
-    if (services.apiRateLimiter.take(check.key.id, 'read')?.allowed === false) return false;
+    if ((await services.apiRateLimiter.take(check.key.id, 'read'))?.allowed === false) return false;
 
     const { body, etag } = serialize(resolved);
-    const requestId = requestIdFrom(req.headers['x-request-id']);
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
-    res.setHeader('X-Request-Id', requestId);
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');
     const held = req.headers['if-none-match']?.split(',').map((tag) => tag.trim());

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyRouteDefinition } from '../../src/http/registry.js';
 import { expectStatus, fillPath, routeId, sampleBody, startWorld, type Target } from './fixtures.js';
-import { describeResponse, errorOf } from './http-client.js';
+import { describeResponse, errorOf, type ApiResponse } from './http-client.js';
 
 // The registry as served: routes added later are covered without editing this file.
 const world = await startWorld();
@@ -15,6 +16,13 @@ const sessionRoutes = world.routes.filter((route) => route.surface === 'dashboar
 const apiKeyRoutes = world.routes.filter((route) => route.auth === 'apiKey');
 const bodyFor = (route: AnyRouteDefinition, target: Target) => (route.method === 'get' ? undefined : sampleBody(route, target));
 
+// B's trace gets a span too, so that the snapshots below compare spans (written directly: using B's key
+// here would record its use while the tests run).
+const spanOfB = { id: 'span-of-b', name: 'Span of B' };
+await world.provider.traces.ingest({ actor: { type: 'system' } }, b.projectId, [
+  { id: 'event-span-of-b', timestamp: new Date().toISOString(), type: 'span-create', body: { ...spanOfB, traceId: b.traceId, type: 'llm_call', model: 'model-b-1', input: 'Secret input of B' } },
+]);
+
 /** Everything of an organization, read through the provider. */
 async function snapshot(organizationId: string) {
   const { provider } = world;
@@ -26,7 +34,26 @@ async function snapshot(organizationId: string) {
     invitations: await provider.invitations.list(organizationId),
     apiKeys: await Promise.all(projects.map((project) => provider.apiKeys.list(organizationId, project.id))),
     providerKeys: await provider.providerKeys.list(organizationId),
+    modelPrices: await provider.traces.listPrices(organizationId),
     audit: await provider.audit.list(organizationId, { limit: 10_000 }),
+    contents: await Promise.all(projects.map((project) => projectContents(project.id))),
+  };
+}
+
+/** A project's prompts with their versions and label history, protected labels, promotion requests, traces with their spans. */
+async function projectContents(projectId: string) {
+  const { provider } = world;
+  const prompts = await provider.prompts.list(projectId, { limit: 10_000 });
+  const keys = prompts.map((prompt) => prompt.key);
+  const traces = await provider.traces.list(projectId, { limit: 10_000 });
+  return {
+    prompts,
+    versions: Object.fromEntries(await provider.prompts.listVersionsOf(projectId, keys)),
+    labelHistory: await Promise.all(keys.map((key) => provider.prompts.labelHistory(projectId, key))),
+    protectedLabels: await provider.promotions.protectedLabels(projectId),
+    promotionRequests: await provider.promotions.list(projectId, { limit: 1_000 }),
+    traces: await Promise.all(traces.map((trace) => provider.traces.get(projectId, trace.traceId))),
+    retentionDays: await provider.traces.retention(projectId),
   };
 }
 
@@ -38,7 +65,20 @@ async function snapshotOfB() {
   };
 }
 
-function expectNotFound(response: Awaited<ReturnType<typeof world.api.call>>): void {
+type SnapshotOfB = Awaited<ReturnType<typeof snapshotOfB>>;
+
+/** The comparison means something only if B has one of each. */
+function expectSomethingOfEach(state: SnapshotOfB): void {
+  const [contents] = state.contents;
+  expect(contents?.prompts.map((prompt) => prompt.key)).toEqual([b.key]);
+  expect(Object.values(contents?.versions ?? {}).flat().length).toBeGreaterThan(0);
+  expect(contents?.protectedLabels.map((label) => label.label)).toContain(b.label);
+  expect(contents?.promotionRequests.map((request) => request.id)).toContain(b.requestId);
+  expect(contents?.traces.flatMap((trace) => trace?.spans.map((span) => span.spanId) ?? [])).toEqual([spanOfB.id]);
+  expect(state.modelPrices.filter((price) => price.scope === 'organization').map((price) => price.id)).toEqual([b.priceId]);
+}
+
+function expectNotFound(response: ApiResponse<unknown>): void {
   expectStatus(response, 404);
   expect(errorOf(response)?.code, describeResponse(response)).toMatch(/_not_found$/);
 }
@@ -54,19 +94,24 @@ const nowhere = (): Target => ({
   invitationId: randomUUID(),
   sessionId: randomUUID(),
   requestId: randomUUID(),
+  priceId: randomUUID(),
+  key: `nowhere-${randomUUID().slice(0, 8)}`,
+  traceId: `nowhere-${randomUUID().slice(0, 8)}`,
 });
 
 describe("the owner of organization A on organization B's ids", () => {
-  let before: { a: Awaited<ReturnType<typeof snapshot>>; b: Awaited<ReturnType<typeof snapshotOfB>> };
+  let before: { a: Awaited<ReturnType<typeof snapshot>>; b: SnapshotOfB };
   beforeAll(async () => {
     before = { a: await snapshot(a.orgId), b: await snapshotOfB() };
+    expectSomethingOfEach(before.b);
   });
 
   for (const route of sessionRoutes.filter((candidate) => paramsOf(candidate).length > 0)) {
     it(`${routeId(route)} with every id from B answers 404, exactly as for ids that exist nowhere`, async () => {
       const response = await world.api.call(route.method, fillPath(route, b), { session: ownerA, body: bodyFor(route, b) });
       expectNotFound(response);
-      const missing = await world.api.call(route.method, fillPath(route, nowhere()), { session: ownerA, body: bodyFor(route, b) });
+      const elsewhere = nowhere();
+      const missing = await world.api.call(route.method, fillPath(route, elsewhere), { session: ownerA, body: bodyFor(route, elsewhere) });
       expect(missing.body).toEqual(response.body);
     });
   }
@@ -77,7 +122,8 @@ describe("the owner of organization A on organization B's ids", () => {
       const target = { ...b, orgId: a.orgId, orgSlug: a.orgSlug };
       const response = await world.api.call(route.method, fillPath(route, target), { session: ownerA, body: bodyFor(route, target) });
       expectNotFound(response);
-      const missing = await world.api.call(route.method, fillPath(route, { ...nowhere(), orgId: a.orgId }), { session: ownerA, body: bodyFor(route, target) });
+      const elsewhere = { ...nowhere(), orgId: a.orgId, orgSlug: a.orgSlug };
+      const missing = await world.api.call(route.method, fillPath(route, elsewhere), { session: ownerA, body: bodyFor(route, elsewhere) });
       expect(missing.body).toEqual(response.body);
     });
   }
@@ -88,29 +134,97 @@ describe("the owner of organization A on organization B's ids", () => {
     expect(response.body.organizations.map((organization) => organization.id)).toEqual([a.orgId]);
   });
 
-  it('leaves organization B, its owner, and organization A exactly as they were', async () => {
+  it('leaves organization B (its prompts, versions, labels, requests, traces, spans, prices …), its owner, and organization A exactly as they were', async () => {
     expect(await snapshotOfB()).toEqual(before.b);
     expect(await snapshot(a.orgId)).toEqual(before.a);
   });
 });
 
-describe("an API key of project A on organization B's ids", () => {
-  const keyA = { headers: { 'x-api-key': a.apiKeySecret } };
+/** Query and body fields in which the public APIs name a prompt or a trace of the key's project. */
+const targetFields = (target: Target): Record<string, string> => ({ key: target.key, promptKey: target.key, traceId: target.traceId });
+const fieldsOf = (schema: unknown) => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
+const namedFields = (route: AnyRouteDefinition) => ({
+  query: fieldsOf(route.request?.query).filter((field) => field in targetFields(b)),
+  body: fieldsOf(route.request?.body).filter((field) => field in targetFields(b)),
+});
+const namesTarget = (route: AnyRouteDefinition) => paramsOf(route).length === 0 && Object.values(namedFields(route)).some((fields) => fields.length > 0);
 
-  for (const route of apiKeyRoutes) {
-    if (paramsOf(route).length > 0) {
-      it(`${routeId(route)} with B's ids answers 404`, async () => {
-        const response = await world.api.call(route.method, fillPath(route, b), { ...keyA, body: bodyFor(route, b) });
-        expectNotFound(response);
-      });
-    } else if (route.method === 'get') {
-      it(`${routeId(route)} tells nothing of organization B`, async () => {
-        const response = await world.api.call(route.method, route.path, keyA);
-        expect(response.status, describeResponse(response)).toBeLessThan(500);
-        for (const id of [b.orgId, b.projectId, b.apiKeyId, b.owner.userId]) expect(response.text).not.toContain(id);
-      });
-    }
+/** The route called with the target's prompt key or trace id wherever its query or body names one. */
+function callNaming(route: AnyRouteDefinition, target: Target, apiKeySecret: string) {
+  const values = targetFields(target);
+  const { query, body } = namedFields(route);
+  const search = new URLSearchParams(query.map((field): [string, string] => [field, values[field]!]));
+  const named = Object.fromEntries(body.map((field) => [field, values[field]]));
+  return world.api.call(route.method, search.size > 0 ? `${route.path}?${search}` : route.path, {
+    headers: { 'x-api-key': apiKeySecret },
+    body: route.method === 'get' ? undefined : { ...(sampleBody(route, target) as object), ...named },
+  });
+}
+
+/** What of B an answer must never contain. */
+const tracesOfB = () => [b.orgId, b.projectId, b.apiKeyId, b.owner.userId, b.traceId, spanOfB.id, spanOfB.name, 'Secret input of B', 'Hello from B'];
+
+describe("an API key of project A on organization B's ids and names", () => {
+  const keyA = { headers: { 'x-api-key': a.apiKeySecret } };
+  let before: SnapshotOfB;
+  beforeAll(async () => {
+    before = await snapshotOfB();
+    expectSomethingOfEach(before);
+  });
+
+  for (const route of apiKeyRoutes.filter((candidate) => paramsOf(candidate).length > 0)) {
+    it(`${routeId(route)} with B's ids answers 404, as for ids that exist nowhere`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, b), { ...keyA, body: bodyFor(route, b) });
+      expectNotFound(response);
+      const elsewhere = nowhere();
+      const missing = await world.api.call(route.method, fillPath(route, elsewhere), { ...keyA, body: bodyFor(route, elsewhere) });
+      expect([missing.status, errorOf(missing)?.code]).toEqual([response.status, errorOf(response)?.code]);
+    });
   }
+
+  // Routes that look up what the query or body names (the original API's `?key=`, `{ key }`) and can answer 404.
+  for (const route of apiKeyRoutes.filter((candidate) => namesTarget(candidate) && 404 in candidate.responses)) {
+    it(`${routeId(route)} naming B's prompt or trace in its query or body answers 404, as for names that exist nowhere`, async () => {
+      const response = await callNaming(route, b, a.apiKeySecret);
+      expectNotFound(response);
+      const missing = await callNaming(route, nowhere(), a.apiKeySecret);
+      expect([missing.status, errorOf(missing)?.code]).toEqual([response.status, errorOf(response)?.code]);
+    });
+  }
+
+  // Reads that filter by a name (`/api/logs?promptKey=`): an empty answer, nothing of B's.
+  for (const route of apiKeyRoutes.filter((candidate) => candidate.method === 'get' && !(404 in candidate.responses) && namesTarget(candidate))) {
+    it(`${routeId(route)} filtering by B's names tells nothing of organization B`, async () => {
+      const response = await callNaming(route, b, a.apiKeySecret);
+      expect(response.status, describeResponse(response)).toBeLessThan(500);
+      for (const secret of tracesOfB()) expect(response.text).not.toContain(secret);
+    });
+  }
+
+  for (const route of apiKeyRoutes.filter((candidate) => candidate.method === 'get' && paramsOf(candidate).length === 0)) {
+    it(`${routeId(route)} tells nothing of organization B`, async () => {
+      const response = await world.api.call(route.method, route.path, keyA);
+      expect(response.status, describeResponse(response)).toBeLessThan(500);
+      for (const secret of tracesOfB()) expect(response.text).not.toContain(secret);
+    });
+  }
+
+  // Last, as they create in A what B has (a prompt `prompt-b`, a trace `trace-b`): that must stay A's.
+  for (const route of apiKeyRoutes.filter((candidate) => candidate.method !== 'get' && !(404 in candidate.responses) && namesTarget(candidate))) {
+    it(`${routeId(route)} with B's names answers without failing (what it creates is A's)`, async () => {
+      const response = await callNaming(route, b, a.apiKeySecret);
+      expect(response.status, describeResponse(response)).toBeLessThan(500);
+    });
+  }
+
+  it("what was created under B's names is in A's project", async () => {
+    expect(await world.provider.prompts.get(a.projectId, b.key)).not.toBeNull();
+    expect(await world.provider.traces.get(a.projectId, b.traceId)).not.toBeNull();
+  });
+
+  it('leaves organization B (its prompts, versions, labels, requests, traces, spans, prices …) exactly as it was', async () => {
+    expect(await snapshotOfB()).toEqual(before);
+  });
 
   it('reaches only its own project', async () => {
     const other = await world.api.post<{ id: string }>(`/api/dashboard/orgs/${a.orgId}/projects`, { name: 'Another project of A' }, { session: ownerA });

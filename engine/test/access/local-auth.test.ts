@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresProvider } from '../../src/data/postgres/provider.js';
 import type { DataProvider } from '../../src/data/provider.js';
+import { signInFailureDelayMs } from '../../src/auth/service.js';
 import { sha256Hex } from '../../src/lib/tokens.js';
 import { serveApp, silentLogger, testConfig } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -132,6 +133,29 @@ describe('sign-in', () => {
     expectStatus(refused, 429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ error: { code: 'rate_limited' } });
+  });
+
+  it('slows failures from one address down, whatever the accounts, with the same generic error', async () => {
+    const from = '127.0.3.50';
+    const timed = async (email: string) => {
+      const startedAt = performance.now();
+      const response = await signInRequest(email, 'a wrong password', from);
+      return { response, ms: performance.now() - startedAt };
+    };
+    // Three different accounts, each failing once: by the account alone each would wait 250 ms.
+    const first = await timed('guess-1@example.test');
+    await timed('member-a@example.test');
+    const third = await timed('guess-3@example.test');
+    expect(third.response.body).toEqual(first.response.body);
+    expectError(third.response, 401, 'invalid_credentials');
+    // The address's third failure waits 1 s (a little slack for timer rounding).
+    expect(third.ms).toBeGreaterThanOrEqual(950);
+  });
+
+  it('computes the delay from the account or the address, whichever failed more', () => {
+    expect([1, 2, 3, 5, 9].map((client) => signInFailureDelayMs({ account: 1, client }))).toEqual([250, 500, 1_000, 4_000, 4_000]);
+    expect(signInFailureDelayMs({ account: 4, client: 2 })).toBe(2_000);
+    expect(signInFailureDelayMs({ account: 0, client: 0 })).toBe(250);
   });
 
   it('limits attempts per client address, whatever the account', async () => {

@@ -434,6 +434,16 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         expect(Math.min(...results.map((result) => result.remaining))).toBe(0);
       });
 
+      it('grants reservations of one window from every replica up to the limit, and no further', async () => {
+        const key = `conformance:rl-reserve:${Date.now()}`;
+        const other = replica();
+        const rule = { limit: 10, windowEnd: new Date(Date.now() + 60_000) };
+        const results = await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? other : provider).rateLimits.reserve(key, 3, rule)));
+        expect(results.reduce((sum, result) => sum + result.granted, 0)).toBe(10);
+        expect(results.map((result) => result.granted).sort()).toEqual([0, 0, 1, 3, 3, 3]);
+        expect(await provider.rateLimits.reserve(key, 1, rule)).toEqual({ granted: 0, reserved: 10 });
+      });
+
       it('starts a new window once the old one has passed', async () => {
         const key = `conformance:rl-window:${Date.now()}`;
         await provider.rateLimits.hit(key, { limit: 1, windowSeconds: 1 });

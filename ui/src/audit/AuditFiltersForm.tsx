@@ -2,42 +2,24 @@ import { useState, type FormEvent } from 'react';
 import { displayNameOf } from '../app/format';
 import { Field } from '../app/Field';
 import type { Member } from '../orgs/api';
-import { noFilters, type AuditFilters } from './api';
+import { auditActionFamilies, auditActions, auditTargetTypes, familyFilter } from '../../../engine/src/audit/catalog';
+import { apiKeyActor, noFilters, userActor, type AuditApiKey, type AuditFilters } from './api';
 
-// What the engine records in an organization's log today (engine/src/data/postgres/stores); the
-// field also takes any other action.
-const knownActions = [
-  'api_key.created',
-  'api_key.rotated',
-  'api_key.revoked',
-  'instance.setup',
-  'invitation.created',
-  'invitation.accepted',
-  'invitation.revoked',
-  'member.role_changed',
-  'member.removed',
-  'member.left',
-  'member.password_reset_issued',
-  'organization.created',
-  'organization.renamed',
-  'project.created',
-  'project.updated',
-  'project.deleted',
-  'provider_key.created',
-  'provider_key.deleted',
-  'user.password_reset',
-];
-
-const targetTypes = ['api_key', 'invitation', 'organization', 'project', 'provider_key', 'user'];
+// What the engine records, from its own catalog: every family (`prompt.*`) and every action. The field
+// also takes any other text.
+const actionSuggestions = [...auditActionFamilies.map((family) => ({ value: familyFilter(family), label: `Any ${family.replace('_', ' ')} action` })), ...auditActions.map((action) => ({ value: action, label: undefined }))];
 
 interface AuditFiltersFormProps {
   applied: AuditFilters;
   members: Member[];
+  apiKeys: AuditApiKey[];
   onApply: (filters: AuditFilters) => void;
 }
 
-/** Filters by action, actor, target type and time range; applied on submit. */
-export function AuditFiltersForm({ applied, members, onApply }: AuditFiltersFormProps) {
+export const apiKeyLabel = (key: Pick<AuditApiKey, 'name' | 'keyPrefix'>) => `${key.name} (${key.keyPrefix}…)`;
+
+/** Filters by action (or family), actor (member or API key), target type and time range; applied on submit. */
+export function AuditFiltersForm({ applied, members, apiKeys, onApply }: AuditFiltersFormProps) {
   const [draft, setDraft] = useState(applied);
   const set = (field: keyof AuditFilters) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
 
@@ -52,24 +34,36 @@ export function AuditFiltersForm({ applied, members, onApply }: AuditFiltersForm
         <input className="input" list="audit-actions" placeholder="Any" value={draft.action} onChange={set('action')} data-testid="audit-action" />
       </Field>
       <datalist id="audit-actions">
-        {knownActions.map((action) => (
-          <option key={action} value={action} />
+        {actionSuggestions.map(({ value, label }) => (
+          <option key={value} value={value} label={label} />
         ))}
       </datalist>
       <Field label="Actor">
-        <select className="select" value={draft.actorUserId} onChange={set('actorUserId')} data-testid="audit-actor">
+        <select className="select" value={draft.actor} onChange={set('actor')} data-testid="audit-actor">
           <option value="">Anyone</option>
-          {members.map((member) => (
-            <option key={member.userId} value={member.userId}>
-              {displayNameOf(member)}
-            </option>
-          ))}
+          <optgroup label="Members">
+            {members.map((member) => (
+              <option key={member.userId} value={userActor(member.userId)}>
+                {displayNameOf(member)}
+              </option>
+            ))}
+          </optgroup>
+          {apiKeys.length > 0 && (
+            <optgroup label="API keys">
+              {apiKeys.map((key) => (
+                <option key={key.id} value={apiKeyActor(key.id)}>
+                  {apiKeyLabel(key)} · {key.projectName}
+                  {key.revokedAt ? ' (revoked)' : ''}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </Field>
       <Field label="Target">
         <select className="select" value={draft.targetType} onChange={set('targetType')} data-testid="audit-target">
           <option value="">Any</option>
-          {targetTypes.map((type) => (
+          {auditTargetTypes.map((type) => (
             <option key={type} value={type}>
               {type.replace('_', ' ')}
             </option>

@@ -7,8 +7,8 @@ import type { Member } from '../orgs/api';
 import { useMembers } from '../orgs/useMembers';
 import { usePermission, useWorkspace } from '../orgs/Workspace';
 import { RequireOrganization } from '../orgs/RequireOrganization';
-import { auditPath, auditQuery, noFilters, useAuditLog, type AuditEntry, type AuditFilters } from './api';
-import { AuditFiltersForm } from './AuditFiltersForm';
+import { auditPath, auditQuery, noFilters, useAuditApiKeys, useAuditLog, type AuditEntry, type AuditFilters } from './api';
+import { AuditFiltersForm, apiKeyLabel } from './AuditFiltersForm';
 
 /** Settings › Audit log: who changed what, filterable, exportable as CSV (admins). */
 export function AuditTab() {
@@ -35,6 +35,7 @@ export function AuditTab() {
 function AuditLog({ organization }: { organization: OrganizationSummary }) {
   const [filters, setFilters] = useState<AuditFilters>(noFilters);
   const members = useMembers(organization.id);
+  const apiKeys = useAuditApiKeys(organization.id);
   const log = useAuditLog(organization.id, filters);
   const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
   const exportQuery = auditQuery(filters);
@@ -49,7 +50,7 @@ function AuditLog({ organization }: { organization: OrganizationSummary }) {
         </a>
       }
     >
-      <AuditFiltersForm applied={filters} members={members.data ?? []} onApply={setFilters} />
+      <AuditFiltersForm applied={filters} members={members.data ?? []} apiKeys={apiKeys.data ?? []} onApply={setFilters} />
       {!log.isSuccess ? (
         <QueryFallback query={log} what="the audit log" />
       ) : entries.length === 0 ? (
@@ -72,7 +73,7 @@ function AuditLog({ organization }: { organization: OrganizationSummary }) {
 
 function actorOf(entry: AuditEntry, membersById: Map<string, Member>): string {
   if (entry.actorType === 'system') return 'System';
-  if (entry.actorType === 'api_key') return 'API key';
+  if (entry.actorType === 'api_key') return entry.actorApiKey ? `API key ${apiKeyLabel(entry.actorApiKey)}` : 'A deleted API key';
   const member = entry.actorUserId ? membersById.get(entry.actorUserId) : undefined;
   return member ? displayNameOf(member) : `Former member ${entry.actorUserId?.slice(0, 8) ?? ''}`;
 }
@@ -86,7 +87,9 @@ function AuditTable({ entries, members }: { entries: AuditEntry[]; members: Memb
           <td className="nowrap" title={formatDateTime(entry.createdAt)}>
             {formatRelative(entry.createdAt)}
           </td>
-          <td className="nowrap">{actorOf(entry, membersById)}</td>
+          <td className="nowrap" title={entry.actorApiKey ? `Project ${entry.actorApiKey.projectName}` : undefined} data-testid="audit-actor-cell">
+            {actorOf(entry, membersById)}
+          </td>
           <td>
             <code>{entry.action}</code>
           </td>

@@ -46,7 +46,8 @@ export function InvitationsPanel({ organization }: { organization: OrganizationS
   );
 }
 
-function InvitationTable({ organizationId, onRevoke }: { organizationId: string; onRevoke: (invitation: Invitation) => void }) {
+/** The organization's invitations with their status; with `onRevoke`, pending ones can be withdrawn (else read-only). */
+export function InvitationTable({ organizationId, onRevoke }: { organizationId: string; onRevoke?: (invitation: Invitation) => void }) {
   const invitations = useQuery({
     queryKey: invitationsKey(organizationId),
     queryFn: ({ signal }) => apiFetch<{ invitations: Invitation[] }>(`${orgPath(organizationId)}/invitations`, { signal }),
@@ -55,7 +56,7 @@ function InvitationTable({ organizationId, onRevoke }: { organizationId: string;
   if (invitations.data.invitations.length === 0) return <p className="muted">No invitations yet.</p>;
 
   return (
-    <Table columns={['Email', 'Role', 'Status', 'Expires', '']} testId="invitations-table">
+    <Table columns={['Email', 'Role', 'Status', 'Expires', ...(onRevoke ? [''] : [])]} testId="invitations-table">
       {invitations.data.invitations.map((invitation) => (
         <tr key={invitation.id} data-testid="invitation-row">
           <td className="cell-title">{invitation.email}</td>
@@ -64,13 +65,15 @@ function InvitationTable({ organizationId, onRevoke }: { organizationId: string;
             <span className={statusBadges[invitation.status]}>{invitation.status}</span>
           </td>
           <td className="nowrap">{invitation.status === 'pending' ? formatDate(invitation.expiresAt) : '—'}</td>
-          <td className="cell-actions">
-            {invitation.status === 'pending' && (
-              <PermissionButton permission="member.manage" className="button button--danger-ghost button--small" onClick={() => onRevoke(invitation)}>
-                Revoke
-              </PermissionButton>
-            )}
-          </td>
+          {onRevoke && (
+            <td className="cell-actions">
+              {invitation.status === 'pending' && (
+                <PermissionButton permission="member.manage" className="button button--danger-ghost button--small" onClick={() => onRevoke(invitation)}>
+                  Revoke
+                </PermissionButton>
+              )}
+            </td>
+          )}
         </tr>
       ))}
     </Table>

@@ -9,7 +9,7 @@ import { useToast } from '../app/Toasts';
 import { authStateKey, useSignedIn, type OrganizationSummary, type Role } from '../auth/authState';
 import { RequireOrganization } from './RequireOrganization';
 import { membersKey, orgPath, type Member } from './api';
-import { InvitationsPanel } from './InvitationsPanel';
+import { InvitationsPanel, InvitationTable } from './InvitationsPanel';
 import { ResetLinkDialog } from './ResetLinkDialog';
 import { assignableRoles } from './permissions';
 import { PermissionButton } from './PermissionButton';
@@ -29,6 +29,7 @@ export function MembersTab() {
           <clerk.OrganizationProfile routing="hash" />
         </Panel>
         {organization && <SyncedMembers organization={organization} />}
+        {organization && <SyncedInvitations organization={organization} />}
       </div>
     );
   }
@@ -67,6 +68,16 @@ function SyncedMembers({ organization }: { organization: OrganizationSummary }) 
           ))}
         </Table>
       )}
+    </Panel>
+  );
+}
+
+/** Clerk mode: invitations as mirrored from Clerk's webhook, read-only (they are sent and withdrawn in Clerk). */
+function SyncedInvitations({ organization }: { organization: OrganizationSummary }) {
+  const { allowed } = usePermission('member.manage');
+  return (
+    <Panel title="Invitations, as synced" description="Sent, accepted and withdrawn in Clerk; listed here as this engine last heard." testId="synced-invitations-panel">
+      {allowed ? <InvitationTable organizationId={organization.id} /> : <p className="note note--muted">Admins and owners see the invitations.</p>}
     </Panel>
   );
 }

@@ -57,8 +57,8 @@ const invitation = z.object({
   expires_at: millis.nullish(),
 });
 
-/** The envelope: `{ type, data, … }`. */
-export const clerkEventEnvelope = z.object({ type: text, data: z.record(z.string(), z.unknown()) });
+/** The envelope: `{ type, data, timestamp, … }`; `timestamp` is when the event happened (Clerk sends it since 2024). */
+export const clerkEventEnvelope = z.object({ type: text, data: z.record(z.string(), z.unknown()), timestamp: millis.optional() });
 
 const invitationStatus = {
   'organizationInvitation.created': 'pending',
@@ -92,10 +92,13 @@ function toMembership(data: z.infer<typeof deletedMembership>, roleMap: ClerkRol
 
 /**
  * Our event for a Clerk webhook payload; null for event types we do not mirror. Throws ZodError when a
- * mirrored type's data lacks what we need.
+ * mirrored type's data lacks what we need. `sentAt` (svix's signed timestamp) dates a deletion when the
+ * envelope does not.
  */
-export function toSyncEvent(svixId: string, envelope: z.infer<typeof clerkEventEnvelope>, roleMap: ClerkRoleMap): ClerkWebhookEvent | null {
+export function toSyncEvent(svixId: string, envelope: z.infer<typeof clerkEventEnvelope>, roleMap: ClerkRoleMap, sentAt: Date): ClerkWebhookEvent | null {
   const { type, data } = envelope;
+  // When the deletion happened: as Clerk dates the event, else (older payloads) no later than svix sent it.
+  const deletedAt = envelope.timestamp ?? sentAt;
   switch (type) {
     case 'user.created':
     case 'user.updated': {
@@ -113,13 +116,17 @@ export function toSyncEvent(svixId: string, envelope: z.infer<typeof clerkEventE
       // Clerk may send a deletion without an id (for objects it could not resolve): nothing to mirror.
       const { id } = deleted.parse(data);
       if (!id) return null;
-      return type === 'user.deleted' ? { svixId, type, clerkUserId: id } : { svixId, type, clerkOrganizationId: id };
+      return type === 'user.deleted' ? { svixId, type, clerkUserId: id, deletedAt } : { svixId, type, clerkOrganizationId: id, deletedAt };
     }
     case 'organizationMembership.created':
     case 'organizationMembership.updated':
       return { svixId, type, membership: toMembership(membership.parse(data), roleMap) };
-    case 'organizationMembership.deleted':
-      return { svixId, type, membership: toMembership(deletedMembership.parse(data), roleMap) };
+    case 'organizationMembership.deleted': {
+      const parsed = deletedMembership.parse(data);
+      // Without Clerk's event time, the membership's last change is a safer date than the sending: a
+      // member added again between the deletion and a retried delivery must not look deleted.
+      return { svixId, type, membership: toMembership(parsed, roleMap), deletedAt: envelope.timestamp ?? parsed.updated_at ?? sentAt };
+    }
     case 'organizationInvitation.created':
     case 'organizationInvitation.accepted':
     case 'organizationInvitation.revoked': {

@@ -66,6 +66,20 @@ describe('Clerk mode through the dashboard API', () => {
     expect((await call(`/api/dashboard/orgs/${organizationId}/projects`, stranger)).status).toBe(404);
   });
 
+  it("lists the invitations mirrored from Clerk to an admin, read-only: creating one here is refused", async () => {
+    const token = await sign({ sub: 'user_admin', v: 2, o: { id: 'org_acme', rol: 'admin', slg: 'acme' } });
+    const state = (await (await call('/api/dashboard/auth/state', token)).json()) as { organizations: Array<{ id: string }> };
+    const organizationId = state.organizations[0]!.id;
+    const invitation = { clerkId: 'orginv_mirrored', organization: { clerkId: 'org_acme', name: null, slug: null, imageUrl: null }, email: 'guest@example.com', role: 'member' as const, status: 'pending' as const, expiresAt: null, createdAt: new Date(), updatedAt: new Date() };
+    expect(await provider.clerk.applyWebhookEvent({ svixId: 'msg_mirrored_invitation', type: 'organizationInvitation.created', invitation })).toBe('applied');
+
+    const listed = (await (await call(`/api/dashboard/orgs/${organizationId}/invitations`, token)).json()) as { invitations: Array<{ email: string; status: string }> };
+    expect(listed.invitations).toEqual([expect.objectContaining({ email: 'guest@example.com', status: 'pending' })]);
+    const created = await call(`/api/dashboard/orgs/${organizationId}/invitations`, token, { method: 'POST', body: JSON.stringify({ email: 'other@example.com', role: 'viewer' }) });
+    expect(created.status).toBe(409);
+    expect(await created.json()).toMatchObject({ error: { code: 'managed_by_clerk' } });
+  });
+
   it("allows Clerk's own hosts, and only those, in the dashboard's content security policy", async () => {
     const policy = (await call('/healthz', null)).headers.get('content-security-policy')!;
     expect(policy).toMatch(/script-src 'self' https:\/\/clerk\.example\.com https:\/\/\*\.protect\.clerk\.com:\* https:\/\/challenges\.cloudflare\.com/);

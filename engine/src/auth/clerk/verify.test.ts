@@ -73,8 +73,8 @@ describe('Clerk session verification with CLERK_JWT_KEY', () => {
 
     const identity = await verify(bearer(token));
 
-    const { userId } = await store.resolveUser(clerkUserId, {});
-    const { organizationId } = await store.resolveOrganization(clerkOrganizationId, {});
+    const { userId } = (await store.resolveUser(clerkUserId, {}))!;
+    const { organizationId } = (await store.resolveOrganization(clerkOrganizationId, {}))!;
     expect(identity).toEqual({ userId, organization: { organizationId, role: 'admin' } });
     expect(fetchSpy).not.toHaveBeenCalled();
   });
@@ -84,7 +84,7 @@ describe('Clerk session verification with CLERK_JWT_KEY', () => {
     const clerkOrganizationId = `org_${unique()}`;
     const token = await sessionToken({ v: 2, sub: `user_${unique()}`, o: { id: clerkOrganizationId, rol: 'member', slg: 'acme-v2' } });
     const identity = await verify(bearer(token));
-    expect(identity?.organization).toEqual({ organizationId: (await store.resolveOrganization(clerkOrganizationId, {})).organizationId, role: 'member' });
+    expect(identity?.organization).toEqual({ organizationId: (await store.resolveOrganization(clerkOrganizationId, {}))!.organizationId, role: 'member' });
   });
 
   it('a session without an active organization has none', async () => {
@@ -124,9 +124,24 @@ describe('Clerk session verification with CLERK_JWT_KEY', () => {
     const verify = createClerkVerifier({ jwtKey }, store);
     const clerkUserId = `user_${unique()}`;
     await verify(bearer(await sessionToken({ sub: clerkUserId, email: `${clerkUserId}@example.com`, first_name: 'Ada' })));
-    const { userId } = await store.resolveUser(clerkUserId, {});
+    const { userId } = (await store.resolveUser(clerkUserId, {}))!;
     const [row] = (await pool.query('select email, first_name from users where id = $1', [userId])).rows;
     expect(row).toEqual({ email: `${clerkUserId}@example.com`, first_name: 'Ada' });
+  });
+
+  it('a still-valid token of a user or organization deleted in Clerk brings neither back', async () => {
+    const verify = createClerkVerifier({ jwtKey }, store);
+    const clerkUserId = `user_${unique()}`;
+    const clerkOrganizationId = `org_${unique()}`;
+    const deletedAt = new Date();
+    await store.applyWebhookEvent({ svixId: `msg_${unique()}`, type: 'user.deleted', clerkUserId, deletedAt });
+    await store.applyWebhookEvent({ svixId: `msg_${unique()}`, type: 'organization.deleted', clerkOrganizationId, deletedAt });
+    const count = async (table: string, clerkId: string) => (await pool.query(`select count(*)::int as n from ${table} where clerk_id = $1`, [clerkId])).rows[0].n;
+
+    expect(await verify(bearer(await sessionToken({ sub: clerkUserId, org_id: clerkOrganizationId, org_role: 'org:admin' })))).toBeNull();
+    const other = await verify(bearer(await sessionToken({ sub: `user_${unique()}`, org_id: clerkOrganizationId, org_role: 'org:admin' })));
+    expect(other).toMatchObject({ organization: null });
+    expect([await count('users', clerkUserId), await count('organizations', clerkOrganizationId)]).toEqual([0, 0]);
   });
 
   it('answers null for expired, foreign-key, garbage, missing and API-key tokens', async () => {

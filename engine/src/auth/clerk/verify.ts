@@ -130,14 +130,18 @@ export function createClerkVerifier(options: ClerkVerifierOptions, store: ClerkS
     // A pending session still has tasks to finish at Clerk (as Clerk's own SDKs, treat it as signed out).
     if (!claims.success || claims.data.sts === 'pending') return null;
 
-    const { userId } = await store.resolveUser(claims.data.sub, {
+    const user = await store.resolveUser(claims.data.sub, {
       email: claims.data.email,
       firstName: claims.data.first_name,
       lastName: claims.data.last_name,
     });
+    // Deleted in Clerk while this token is still valid: signed out.
+    if (!user) return null;
+    const { userId } = user;
     const active = activeOrganization(claims.data);
-    if (!active) return { userId, organization: null };
-    const { organizationId, syncedRole } = await store.resolveOrganization(active.id, { slug: active.slug }, userId);
-    return { userId, organization: { organizationId, role: sessionRole(mapClerkRole(active.role, roleMap), syncedRole) } };
+    const resolved = active && (await store.resolveOrganization(active.id, { slug: active.slug }, userId));
+    // No active organization, or one deleted in Clerk.
+    if (!active || !resolved) return { userId, organization: null };
+    return { userId, organization: { organizationId: resolved.organizationId, role: sessionRole(mapClerkRole(active.role, roleMap), resolved.syncedRole) } };
   };
 }

@@ -190,3 +190,75 @@ describe('POST /api/auth/clerk/webhook', () => {
     expect(rows).toEqual([{ email: 'invitee@example.com', role: 'member', status: 'pending', expires_at: new Date(1717149600000) }]);
   });
 });
+
+describe('deliveries out of order after a deletion', () => {
+  const T = Date.UTC(2024, 4, 1);
+  const minutes = (n: number) => T + n * 60_000;
+  const send = async (type: string, data: Record<string, unknown>, timestamp?: number) => {
+    const body = JSON.stringify({ object: 'event', type, data, ...(timestamp !== undefined && { timestamp }) });
+    return (await post(body, signedHeaders(body))).body.result;
+  };
+  const user = (id: string, updatedAt: number, firstName = 'Ada') => ({
+    id,
+    first_name: firstName,
+    email_addresses: [{ id: 'idn_1', email_address: `${id}@example.com` }],
+    primary_email_address_id: 'idn_1',
+    updated_at: updatedAt,
+  });
+  const organization = (id: string, updatedAt: number, name = 'Acme') => ({ id, name, slug: `acme-${id.toLowerCase()}`, updated_at: updatedAt });
+  const membership = (organizationId: string, userId: string, updatedAt: number, id = `orgmem_${unique()}`) => ({
+    id,
+    role: 'org:member',
+    updated_at: updatedAt,
+    organization: { id: organizationId, name: 'Acme', slug: `acme-${organizationId.toLowerCase()}` },
+    public_user_data: { user_id: userId, identifier: `${userId}@example.com` },
+  });
+  const rowCount = async (query: string, values: unknown[]) => Number(await scalar(`select count(*)::int from ${query}`, values));
+  const memberCount = (organizationId: string, userId: string) =>
+    rowCount('organization_members m join organizations o on o.id = m.organization_id join users u on u.id = m.user_id where o.clerk_id = $1 and u.clerk_id = $2', [organizationId, userId]);
+
+  it('an older membership update after its deletion is stale; the member added again later is back', async () => {
+    const organizationId = `org_${unique()}`;
+    const userId = `user_${unique()}`;
+    const first = membership(organizationId, userId, minutes(0));
+    expect(await send('organizationMembership.created', first)).toBe('applied');
+    expect(await send('organizationMembership.deleted', { ...first, updated_at: minutes(1) }, minutes(2))).toBe('applied');
+    const tombstones = await pool.query('select object_type, clerk_id, deleted_at from clerk_tombstones where clerk_id = $1', [`${organizationId}/${userId}`]);
+    expect(tombstones.rows).toEqual([{ object_type: 'membership', clerk_id: `${organizationId}/${userId}`, deleted_at: new Date(minutes(2)) }]);
+
+    expect(await send('organizationMembership.updated', { ...first, role: 'org:admin', updated_at: minutes(1) })).toBe('stale');
+    expect(await send('organizationMembership.created', first)).toBe('stale');
+    expect(await memberCount(organizationId, userId)).toBe(0);
+
+    expect(await send('organizationMembership.created', membership(organizationId, userId, minutes(3)))).toBe('applied');
+    expect(await memberCount(organizationId, userId)).toBe(1);
+  });
+
+  it('a user deleted stays deleted: late user and membership events neither restore nor recreate it', async () => {
+    const userId = `user_${unique()}`;
+    expect(await send('user.created', user(userId, minutes(0)))).toBe('applied');
+    expect(await send('user.deleted', { id: userId, object: 'user', deleted: true }, minutes(5))).toBe('applied');
+    expect(await send('user.updated', user(userId, minutes(4), 'Late'))).toBe('stale');
+    expect(await send('organizationMembership.created', membership(`org_${unique()}`, userId, minutes(4)))).toBe('stale');
+    expect(await rowCount('users where clerk_id = $1', [userId])).toBe(0);
+  });
+
+  it('an organization deleted stays deleted: late updates, memberships and invitations do not bring it back', async () => {
+    const organizationId = `org_${unique()}`;
+    expect(await send('organization.created', organization(organizationId, minutes(0)))).toBe('applied');
+    expect(await send('organization.deleted', { id: organizationId, object: 'organization', deleted: true }, minutes(5))).toBe('applied');
+    expect(await send('organization.updated', organization(organizationId, minutes(4), 'Late'))).toBe('stale');
+    expect(await send('organizationMembership.updated', membership(organizationId, `user_${unique()}`, minutes(4)))).toBe('stale');
+    const invitation = { id: `orginv_${unique()}`, email_address: 'late@example.com', role: 'org:member', status: 'pending', organization_id: organizationId, updated_at: minutes(4) };
+    expect(await send('organizationInvitation.created', invitation)).toBe('stale');
+    expect(await rowCount('organizations where clerk_id = $1', [organizationId])).toBe(0);
+  });
+
+  it('a deletion delivered before the creation it follows, and dated by svix when Clerk sends no timestamp, still wins', async () => {
+    const userId = `user_${unique()}`;
+    // No `timestamp` in the envelope: the deletion is dated by the signed svix-timestamp (now).
+    expect(await send('user.deleted', { id: userId, object: 'user', deleted: true })).toBe('ignored');
+    expect(await send('user.created', user(userId, Date.now() - 60_000))).toBe('stale');
+    expect(await rowCount('users where clerk_id = $1', [userId])).toBe(0);
+  });
+});

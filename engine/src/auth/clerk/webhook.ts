@@ -40,11 +40,11 @@ function invalidEvent(error: z.ZodError, within: 'body' | 'body.data'): Validati
   return new ValidationError(`Invalid Clerk event: ${[...new Set(issues.map((issue) => issue.path))].join(', ')}`, issues);
 }
 
-function parseEvent(svixId: string, payload: unknown, roleMap: ClerkRoleMap) {
+function parseEvent(svixId: string, sentAt: Date, payload: unknown, roleMap: ClerkRoleMap) {
   const envelope = clerkEventEnvelope.safeParse(payload);
   if (!envelope.success) throw invalidEvent(envelope.error, 'body');
   try {
-    return toSyncEvent(svixId, envelope.data, roleMap);
+    return toSyncEvent(svixId, envelope.data, roleMap, sentAt);
   } catch (error) {
     if (error instanceof z.ZodError) throw invalidEvent(error, 'body.data');
     throw error;
@@ -77,9 +77,10 @@ export function clerkWebhookRoutes(): AnyRouteDefinition[] {
         if (!secret) throw new ServiceUnavailableError('Clerk webhooks are not configured: set CLERK_WEBHOOK_SECRET', 60, 'clerk_webhook_not_configured');
         const headers = signatureHeaders(req.headers);
         const payload = verifiedPayload(secret, Buffer.isBuffer(body) ? body : Buffer.alloc(0), headers);
-        // Verified above: the id is part of what svix signed.
+        // Verified above: the id and the time (seconds, within svix's tolerance of now) are part of what svix signed.
         const svixId = headers['svix-id'] ?? headers['webhook-id']!;
-        const event = parseEvent(svixId, payload, services.config.auth.clerk.roleMap);
+        const sentAt = new Date(Number(headers['svix-timestamp'] ?? headers['webhook-timestamp']) * 1000);
+        const event = parseEvent(svixId, sentAt, payload, services.config.auth.clerk.roleMap);
         const result = event ? await services.provider.clerk.applyWebhookEvent(event) : 'ignored';
         if (event) services.logger.info({ svixId, type: event.type, result }, 'Clerk webhook event');
         return { received: true as const, result };

@@ -7,6 +7,8 @@ export interface EmbeddedPaths {
   /** Generated password, chosen port and PG major version (mode 0600). */
   stateFile: string;
   logFile: string;
+  /** One lease per process using the server (leases.ts). */
+  leasesDir: string;
   /** Copies of the binaries for when the system user cannot reach node_modules. */
   runtimeRoot: string;
 }
@@ -18,6 +20,7 @@ export function embeddedPaths(home: string): EmbeddedPaths {
     dataDir: path.join(root, 'pg'),
     stateFile: path.join(root, 'embedded-pg.json'),
     logFile: path.join(root, 'logs', 'postgres.log'),
+    leasesDir: path.join(root, 'pg-leases'),
     runtimeRoot: path.join(root, 'runtime'),
   };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -20,6 +20,7 @@ const isRoot = process.getuid?.() === 0;
 
 const homes: string[] = [];
 const servers: EmbeddedPostgres[] = [];
+const engines: ChildProcess[] = [];
 
 async function temporaryDirectory(): Promise<string> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'forprompt-embedded-'));
@@ -55,31 +56,46 @@ function withPid(postmasterPid: string, pid: number): string {
 }
 
 /**
- * Starts the server from a separate Node process (the engine), then SIGKILLs that process, as a
- * crash or `kill -9` would. Running the TypeScript source needs tsx (a dependency of drizzle-kit).
+ * Starts the server from a separate Node process (an engine), as another engine on the same home would.
+ * Running the TypeScript source needs tsx (a dependency of drizzle-kit).
  */
-async function startInKilledEngine(home: string): Promise<{ pid: number; port: number }> {
+async function startInEngineProcess(home: string): Promise<{ pid: number; port: number; databaseUrl: string; engine: ChildProcess }> {
   const serverModule = pathToFileURL(path.join(import.meta.dirname, 'server.ts')).href;
   const script = `
     const { pino } = await import('pino');
     const { startEmbeddedPostgres } = await import(${JSON.stringify(serverModule)});
     const server = await startEmbeddedPostgres({ home: ${JSON.stringify(home)}, preferredPort: ${await findFreePort()}, logger: pino({ level: 'silent' }) });
-    console.log(JSON.stringify({ pid: server.pid, port: server.port }));
+    console.log(JSON.stringify({ pid: server.pid, port: server.port, databaseUrl: server.databaseUrl }));
+    process.on('SIGTERM', () => server.stop().then(() => process.exit(0)));
     setInterval(() => {}, 1000);`;
   const engine = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  engines.push(engine);
   const exited = once(engine, 'exit');
   const firstLine = await Promise.race([
     once(readline.createInterface({ input: engine.stdout }), 'line').then(([line]) => String(line)),
     exited.then(([code]) => Promise.reject(new Error(`the engine process exited with ${code} before starting`))),
   ]);
-  engine.kill('SIGKILL');
+  return { ...(JSON.parse(firstLine) as { pid: number; port: number; databaseUrl: string }), engine };
+}
+
+/** As a crash or `kill -9` would: the engine is gone, its server orphaned. */
+async function startInKilledEngine(home: string): Promise<{ pid: number; port: number }> {
+  const { engine, ...server } = await startInEngineProcess(home);
+  await killAndWait(engine, 'SIGKILL');
+  return server;
+}
+
+async function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
   await exited;
-  return JSON.parse(firstLine) as { pid: number; port: number };
 }
 
 afterEach(async () => {
+  await Promise.all(engines.splice(0).map((engine) => killAndWait(engine, 'SIGTERM')));
   await Promise.all(servers.splice(0).map((server) => server.stop()));
   await Promise.all(homes.splice(0).map((home) => fs.rm(home, { recursive: true, force: true })));
 });
@@ -159,14 +175,49 @@ describe('startEmbeddedPostgres', { timeout: 120_000 }, () => {
     expect(isProcessAlive(engine.pid)).toBe(false);
   });
 
-  it('adopts its own still-running server when started twice', async () => {
+  it('adopts its own still-running server when started twice, and stops it only when both are done', async () => {
     const home = await temporaryDirectory();
     const first = await start(home);
     const second = await start(home);
     expect(second).toMatchObject({ reused: true, pid: first.pid, databaseUrl: first.databaseUrl });
     await second.stop();
-    expect(isProcessAlive(first.pid)).toBe(false);
+    expect(isProcessAlive(first.pid)).toBe(true);
+    expect(await query(first.databaseUrl, 'select 1 as one')).toEqual([{ one: 1 }]);
     await first.stop();
+    expect(isProcessAlive(first.pid)).toBe(false);
+  });
+
+  it("leaves running a server another live engine uses (a --migrate-only beside it), then the last user stops it", async () => {
+    const home = await temporaryDirectory();
+    const engine = await startInEngineProcess(home);
+
+    const beside = await start(home);
+    expect(beside).toMatchObject({ reused: true, pid: engine.pid });
+    await beside.stop();
+    expect(isProcessAlive(engine.pid)).toBe(true);
+    expect(await query(engine.databaseUrl, 'select 1 as one')).toEqual([{ one: 1 }]);
+
+    // The other way round: the engine leaves first, and the process still using the server stops it.
+    const stillUsing = await start(home);
+    await killAndWait(engine.engine, 'SIGTERM');
+    expect(isProcessAlive(engine.pid)).toBe(true);
+    expect(await query(stillUsing.databaseUrl, 'select 1 as one')).toEqual([{ one: 1 }]);
+    await stillUsing.stop();
+    expect(isProcessAlive(engine.pid)).toBe(false);
+  });
+
+  it('leaves alone a server another live engine uses when it does not answer in time, and says so', async () => {
+    const home = await temporaryDirectory();
+    const engine = await startInEngineProcess(home);
+    process.kill(engine.pid, 'SIGSTOP'); // busy, as far as anyone can tell
+    try {
+      const failure = await start(home).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'startup_timeout', dataDir: path.join(home, 'pg') });
+      expect((failure as Error).message).toContain('used by another ForPrompt process');
+    } finally {
+      process.kill(engine.pid, 'SIGCONT');
+    }
+    expect(await query(engine.databaseUrl, 'select 1 as one')).toEqual([{ one: 1 }]);
   });
 
   it('stops a leftover server it cannot log in to, and says the recorded password is wrong', async () => {

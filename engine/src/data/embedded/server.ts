@@ -9,6 +9,7 @@ import { EmbeddedPostgresError } from './errors.js';
 import { DATABASE_NAME, ensureApplicationDatabase, initialiseDataDir, launchServer, type LaunchContext } from './launch.js';
 import { openServerLog } from './logfile.js';
 import { embeddedPaths, type EmbeddedPaths } from './paths.js';
+import { liveHolders, takeLease, type ServerLease } from './leases.js';
 import { inspectPostmaster, postmasterPidFile } from './pidfile.js';
 import { findFreePort, isPortFree } from './ports.js';
 import { DATABASE_USER, stopPostmaster, waitUntilReady } from './postmaster.js';
@@ -33,9 +34,12 @@ export interface EmbeddedPostgres {
   readonly dataDir: string;
   /** The postmaster's pid. */
   readonly pid: number;
-  /** True when a server of ours that was already running (the engine was killed) was adopted. */
+  /** True when a server of ours that was already running (another engine uses it, or one was killed) was adopted. */
   readonly reused: boolean;
-  /** Fast shutdown (SIGINT), escalating after 20 s. Idempotent. */
+  /**
+   * Gives up this process's use of the server, and stops it (fast shutdown, SIGINT, escalating after
+   * 20 s) unless another live process still uses it (see leases.ts). Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -46,18 +50,31 @@ const ADOPT_TIMEOUT_MS = 5_000;
 /**
  * Starts (or adopts) the PostgreSQL server that keeps the appliance's data in `${home}/pg`,
  * initialising it on first run. The server runs detached: callers must `stop()` it on shutdown.
+ * Several processes may use one server (an engine, and `--migrate-only` or `--database-only` run
+ * beside it): each holds a lease, and only the last to stop stops the server.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const logger = options.logger.child({ component: 'embedded-postgres' });
   const paths = embeddedPaths(options.home);
   await fs.mkdir(paths.home, { recursive: true });
+  // Taken before the server is looked at: a holder stopping meanwhile sees this lease and leaves it running.
+  const lease = await takeLease(paths.leasesDir);
+  try {
+    return await startOrAdopt(paths, options, lease, logger);
+  } catch (error) {
+    await lease.release();
+    throw error;
+  }
+}
+
+async function startOrAdopt(paths: EmbeddedPaths, options: EmbeddedPostgresOptions, lease: ServerLease, logger: Logger): Promise<EmbeddedPostgres> {
   const installed = await resolvePostgresBinaries();
   const state = await readEmbeddedState(paths.stateFile);
   const wasInitialised = existsSync(path.join(paths.dataDir, 'PG_VERSION'));
 
   if (wasInitialised) {
     const recorded = await checkInitialisedDataDir(paths, installed, state);
-    const adopted = await adoptRunningServer(paths, recorded, logger);
+    const adopted = await adoptRunningServer(paths, recorded, lease, logger);
     if (adopted) return adopted;
   }
 
@@ -100,7 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw error;
   }
   logger.info({ port, pid, dataDir: paths.dataDir, created: !wasInitialised }, 'embedded PostgreSQL started');
-  return serverHandle({ port, password, dataDir: paths.dataDir, pid, reused: false }, logger);
+  return serverHandle({ port, password, dataDir: paths.dataDir, pid, reused: false, lease }, logger);
 }
 
 /** Refuses a data directory from another PostgreSQL major, or one whose password was lost. */
@@ -139,6 +156,7 @@ async function checkInitialisedDataDir(
 async function adoptRunningServer(
   paths: EmbeddedPaths,
   state: EmbeddedState,
+  lease: ServerLease,
   logger: Logger,
 ): Promise<EmbeddedPostgres | undefined> {
   const found = await inspectPostmaster(paths.dataDir);
@@ -166,7 +184,16 @@ async function adoptRunningServer(
     if (port !== state.port) await writeEmbeddedState(paths.stateFile, { ...state, port });
     await ensureApplicationDatabase({ port, password: state.password });
     logger.info({ port, pid: found.pid }, 'adopted an embedded PostgreSQL server that was still running');
-    return serverHandle({ port, password: state.password, dataDir: paths.dataDir, pid: found.pid, reused: true }, logger);
+    return serverHandle({ port, password: state.password, dataDir: paths.dataDir, pid: found.pid, reused: true, lease }, logger);
+  }
+  if (readiness.kind === 'timeout' && (await liveHolders(paths.leasesDir)) > 1) {
+    // Busy rather than broken, perhaps: stopping it would take the database from under the other user.
+    throw new EmbeddedPostgresError(
+      'startup_timeout',
+      `The PostgreSQL server of ${paths.dataDir} (pid ${found.pid}) is used by another ForPrompt process but did not ` +
+        `answer within ${ADOPT_TIMEOUT_MS / 1000} s (${readiness.lastError}). It was left running; try again, or stop the other process first.`,
+      paths.dataDir,
+    );
   }
   logger.warn({ pid: found.pid, readiness: readiness.kind }, 'a leftover PostgreSQL server does not answer; stopping it');
   await stopPostmaster(found.pid, logger);
@@ -200,6 +227,7 @@ interface RunningServer {
   dataDir: string;
   pid: number;
   reused: boolean;
+  lease: ServerLease;
 }
 
 function serverHandle(server: RunningServer, logger: Logger): EmbeddedPostgres {
@@ -212,9 +240,14 @@ function serverHandle(server: RunningServer, logger: Logger): EmbeddedPostgres {
     pid: server.pid,
     reused: server.reused,
     stop() {
-      stopping ??= stopPostmaster(server.pid, logger).then(() =>
-        logger.info({ pid: server.pid }, 'embedded PostgreSQL stopped'),
-      );
+      stopping ??= server.lease.release().then(async ({ lastHolder }) => {
+        if (!lastHolder) {
+          logger.info({ pid: server.pid }, 'embedded PostgreSQL left running: another ForPrompt process still uses it');
+          return;
+        }
+        await stopPostmaster(server.pid, logger);
+        logger.info({ pid: server.pid }, 'embedded PostgreSQL stopped');
+      });
       return stopping;
     },
   };

@@ -53,7 +53,8 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
 
   return {
     kind: options.kind ?? 'postgresql',
-    migrate: () => runMigrations(pool, logger),
+    databaseUrl: connectionString,
+    migrate: (options) => runMigrations(pool, logger, { target: options?.target }),
     health: () => migrationHealth(pool),
     instance: instanceStore(db),
     maintenance: maintenanceStore(db),

@@ -4,12 +4,14 @@ import { CHANGE_CHANNEL } from './ports/change-feed.js';
 import type { Change } from '../ports/change-feed.js';
 import type { Database, Transaction } from './database.js';
 import type { WriteContext } from '../provider.js';
+import type { AuditAction, AuditTargetType } from '../../audit/catalog.js';
 
 export interface AuditRecord {
   organizationId: string | null;
   projectId?: string | null;
-  action: string;
-  targetType?: string;
+  /** One of the catalog's (audit/catalog.ts), so the audit page can offer it. */
+  action: AuditAction;
+  targetType?: AuditTargetType;
   targetId?: string;
   summary: string;
 }
@@ -96,8 +98,9 @@ export function describeChange(field: string, from: string | null, to: string | 
 }
 
 /**
- * An event about a person rather than one organization (a sign-in): on record in each organization
- * the user belongs to, so its admins see it — or once, instance-wide, for someone in none.
+ * An event about a person rather than one organization (a sign-in, a password change, a session
+ * ended): on record in each organization the user belongs to, so its admins see it — or once,
+ * instance-wide, for someone in none.
  */
 export async function recordForMember(tx: Transaction, ctx: WriteContext, userId: string | null, audit: Omit<AuditRecord, 'organizationId'>): Promise<void> {
   const memberships = userId
@@ -106,4 +109,18 @@ export async function recordForMember(tx: Transaction, ctx: WriteContext, userId
   for (const organizationId of memberships.length > 0 ? memberships.map((membership) => membership.organizationId) : [null]) {
     await record(tx, ctx, { audit: { ...audit, organizationId } });
   }
+}
+
+/** A command about a person (their password, their sessions): the change and its audit entries, recorded as recordForMember does, commit together. */
+export async function commandForMember<T>(
+  db: Database,
+  ctx: WriteContext,
+  userId: string,
+  change: (tx: Transaction) => Promise<{ result: T; audit: Omit<AuditRecord, 'organizationId'> }>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const { result, audit } = await change(tx);
+    await recordForMember(tx, ctx, userId, audit);
+    return result;
+  });
 }

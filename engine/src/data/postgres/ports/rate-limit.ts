@@ -30,6 +30,18 @@ export function postgresRateLimits(db: Database): RateLimitStore {
       };
     },
 
+    async reserve(key, amount, rule) {
+      // The counter grows by exactly `amount` in one atomic upsert, so what it held before is known
+      // without a lock: total - amount. It may pass the limit (asked for, not granted); that is harmless.
+      const [row] = await db
+        .insert(rateLimitBuckets)
+        .values({ key, windowStart: sql`now()`, count: amount, expiresAt: rule.windowEnd })
+        .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count: sql`${rateLimitBuckets.count} + ${amount}` } })
+        .returning({ count: rateLimitBuckets.count });
+      const before = row!.count - amount;
+      return { granted: Math.max(0, Math.min(amount, rule.limit - before)), reserved: Math.min(row!.count, rule.limit) };
+    },
+
     async refund(key) {
       await db
         .update(rateLimitBuckets)

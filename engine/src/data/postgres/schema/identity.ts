@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.js';
 import { invitationStatus, memberRole, providerService } from './enums.js';
 
@@ -167,3 +167,19 @@ export const clerkWebhookEvents = pgTable('clerk_webhook_events', {
   eventType: text('event_type').notNull(),
   receivedAt: timestamptz('received_at').defaultNow().notNull(),
 });
+
+// Clerk objects deleted, and when (the event's time). Clerk delivers webhooks in any order: a create or
+// update from before the deletion that arrives after it is dropped instead of bringing the object back
+// (stores/clerk.ts). `object_type` is `user`, `organization` or `membership`; a membership is keyed by
+// `<organization clerk id>/<user clerk id>`, as we mirror one membership per pair (Clerk gives a member
+// added again a new membership id, and that newer membership applies).
+export const clerkTombstones = pgTable(
+  'clerk_tombstones',
+  {
+    objectType: text('object_type').notNull(),
+    clerkId: text('clerk_id').notNull(),
+    deletedAt: timestamptz('deleted_at').notNull(),
+    recordedAt: timestamptz('recorded_at').defaultNow().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.objectType, t.clerkId] })],
+);

@@ -1,23 +1,34 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../schema/index.js';
 import type { Database } from '../database.js';
-import { record, recordForMember } from '../write.js';
+import { record, recordForMember, type AuditRecord } from '../write.js';
 import type { AuditEntry, AuditStore } from '../../provider.js';
+import { isAuditAction, isAuditTargetType } from '../../../audit/catalog.js';
+
+/** The provider's interface takes any string; only the catalog's actions and target types are written. */
+function catalogued<Entry extends { action: string; targetType?: string }>(entry: Entry): Entry & Pick<AuditRecord, 'action' | 'targetType'> {
+  const { action, targetType } = entry;
+  if (!isAuditAction(action)) throw new Error(`Audit action ${action} is not in audit/catalog.ts`);
+  if (targetType !== undefined && !isAuditTargetType(targetType)) throw new Error(`Audit target type ${targetType} is not in audit/catalog.ts`);
+  return { ...entry, action, targetType };
+}
 
 export function auditStore(db: Database): AuditStore {
   return {
     async record(ctx, entry) {
-      await db.transaction((tx) => record(tx, ctx, { audit: entry }));
+      await db.transaction((tx) => record(tx, ctx, { audit: catalogued(entry) }));
     },
 
     async recordForUser(ctx, userId, entry) {
-      await db.transaction((tx) => recordForMember(tx, ctx, userId, entry));
+      await db.transaction((tx) => recordForMember(tx, ctx, userId, catalogued(entry)));
     },
 
     async list(organizationId, query = {}) {
       const conditions: SQL[] = [eq(auditLog.organizationId, organizationId)];
-      if (query.action) conditions.push(eq(auditLog.action, query.action));
+      if (query.action?.endsWith('.*')) conditions.push(sql`starts_with(${auditLog.action}, ${query.action.slice(0, -1)})`);
+      else if (query.action) conditions.push(eq(auditLog.action, query.action));
       if (query.actorUserId) conditions.push(eq(auditLog.actorUserId, query.actorUserId));
+      if (query.actorApiKeyId) conditions.push(eq(auditLog.actorApiKeyId, query.actorApiKeyId));
       if (query.targetType) conditions.push(eq(auditLog.targetType, query.targetType));
       if (query.targetId) conditions.push(eq(auditLog.targetId, query.targetId));
       if (query.since) conditions.push(gte(auditLog.createdAt, query.since));

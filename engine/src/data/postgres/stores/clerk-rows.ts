@@ -1,10 +1,28 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { organizations, users } from '../schema/index.js';
 import type { Transaction } from '../database.js';
+import type { AuditRecord } from '../write.js';
 import { slugCandidates, slugify } from '../../../lib/slug.js';
-import type { ClerkMemberUserData } from '../../clerk-sync.js';
+import type { ClerkMemberUserData, ClerkSyncResult } from '../../clerk-sync.js';
+import type { TombstoneKind } from './clerk-tombstones.js';
 
-// Row helpers for the Clerk mirror (stores/clerk.ts): find-or-create by Clerk id, free emails and slugs.
+// Row helpers for the Clerk mirror (stores/clerk.ts): find-or-create by Clerk id, free emails and slugs,
+// and what applying one event comes to.
+
+/** One event applied (or skipped, which is on record too). */
+export interface Outcome {
+  result: Exclude<ClerkSyncResult, 'duplicate'>;
+  audit: AuditRecord;
+}
+
+export function skipped(result: 'stale' | 'ignored', type: string, clerkId: string, organizationId: string | null, reason: string): Outcome {
+  return { result, audit: { organizationId, action: 'clerk.event_skipped', summary: `${type} for ${clerkId} ${result}: ${reason}` } };
+}
+
+export const deletedLater = (type: string, clerkId: string, organizationId: string | null, deleted: TombstoneKind) =>
+  skipped('stale', type, clerkId, organizationId, `the ${deleted} was deleted in Clerk after this change`);
+
+export const isOlder = (incoming: Date | null, stored: Date | null) => incoming !== null && stored !== null && incoming < stored;
 
 /**
  * Serializes transactions that touch the same Clerk objects (two deliveries for one user, a webhook

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { clerkWebhookEvents, organizationInvitations, organizationMembers, organizations, users } from '../schema/index.js';
+import { clerkWebhookEvents, organizationMembers, organizations, users } from '../schema/index.js';
 import { command, type AuditRecord } from '../write.js';
 import type { Database, Transaction } from '../database.js';
-import { ensureOrganization, ensureUser, lockClerkIds, placeholderEmail, unusedEmail, unusedSlug } from './clerk-rows.js';
+import { deletedLater, ensureOrganization, ensureUser, isOlder, lockClerkIds, placeholderEmail, skipped, unusedEmail, unusedSlug, type Outcome } from './clerk-rows.js';
+import { applyInvitation } from './clerk-invitations.js';
+import { deletedSince, membershipTombstone, organizationTombstone, recordDeletion, userTombstone } from './clerk-tombstones.js';
 import type {
-  ClerkInvitationData,
   ClerkMembershipData,
   ClerkOrganizationData,
   ClerkSyncResult,
@@ -17,17 +18,12 @@ import type { MemberRole, WriteContext } from '../../provider.js';
 /*
  * Out-of-order deliveries: users and organizations carry Clerk's `updated_at` in `clerk_updated_at`.
  * Memberships and invitations have no such column, so for rows mirrored from Clerk their `updated_at`
- * holds Clerk's `updated_at` instead (Clerk is where they change). A deletion leaves no row behind, so
- * an event for the same object delivered *after* its deletion recreates it (no tombstones yet).
+ * holds Clerk's `updated_at` instead (Clerk is where they change). A deletion leaves no row to compare
+ * with, so it leaves a tombstone (clerk-tombstones.ts): a create or update from before the deletion,
+ * delivered after it, is stale; a newer one (a member added again) applies.
  */
 
 const clerkActor: WriteContext = { actor: { type: 'system' } };
-const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
-
-interface Outcome {
-  result: Exclude<ClerkSyncResult, 'duplicate'>;
-  audit: AuditRecord;
-}
 
 /** Thrown inside a command to roll it back when there turns out to be nothing to write. */
 class NothingToWrite<T> extends Error {
@@ -45,14 +41,15 @@ async function commandUnlessNothing<T>(db: Database, change: (tx: Transaction) =
   }
 }
 
-function skipped(result: 'stale' | 'ignored', type: string, clerkId: string, organizationId: string | null, reason: string): Outcome {
-  return { result, audit: { organizationId, action: 'clerk.event_skipped', summary: `${type} for ${clerkId} ${result}: ${reason}` } };
+async function organizationIdOf(tx: Transaction, clerkOrganizationId: string): Promise<string | null> {
+  const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, clerkOrganizationId));
+  return row?.id ?? null;
 }
 
-const isOlder = (incoming: Date | null, stored: Date | null) => incoming !== null && stored !== null && incoming < stored;
-
-async function applyUser(tx: Transaction, type: string, user: ClerkUserData): Promise<Outcome> {
+async function applyUser(tx: Transaction, type: 'user.created' | 'user.updated', user: ClerkUserData): Promise<Outcome> {
   await lockClerkIds(tx, user.clerkId);
+  const deleted = await deletedSince(tx, user.updatedAt, [userTombstone(user.clerkId)]);
+  if (deleted) return deletedLater(type, user.clerkId, null, deleted);
   const [existing] = await tx.select().from(users).where(eq(users.clerkId, user.clerkId));
   if (existing && isOlder(user.updatedAt, existing.clerkUpdatedAt)) return skipped('stale', type, user.clerkId, null, 'older than the stored user');
   const email = user.email ? await unusedEmail(tx, user.email, existing?.id) : null;
@@ -67,8 +64,10 @@ async function applyUser(tx: Transaction, type: string, user: ClerkUserData): Pr
   };
 }
 
-async function deleteUser(tx: Transaction, clerkUserId: string): Promise<Outcome> {
+async function deleteUser(tx: Transaction, clerkUserId: string, deletedAt: Date): Promise<Outcome> {
   await lockClerkIds(tx, clerkUserId);
+  // Also when we never saw the user: its user.created may still be on its way.
+  await recordDeletion(tx, userTombstone(clerkUserId), deletedAt);
   const [deleted] = await tx.delete(users).where(eq(users.clerkId, clerkUserId)).returning({ id: users.id, email: users.email });
   if (!deleted) return skipped('ignored', 'user.deleted', clerkUserId, null, 'no such user');
   return {
@@ -91,8 +90,10 @@ async function promoteCreator(tx: Transaction, organizationId: string, creatorCl
     );
 }
 
-async function applyOrganization(tx: Transaction, type: string, organization: ClerkOrganizationData): Promise<Outcome> {
+async function applyOrganization(tx: Transaction, type: 'organization.created' | 'organization.updated', organization: ClerkOrganizationData): Promise<Outcome> {
   await lockClerkIds(tx, organization.clerkId, organization.createdBy);
+  const deleted = await deletedSince(tx, organization.updatedAt, [organizationTombstone(organization.clerkId)]);
+  if (deleted) return deletedLater(type, organization.clerkId, null, deleted);
   const [existing] = await tx.select().from(organizations).where(eq(organizations.clerkId, organization.clerkId));
   if (existing && isOlder(organization.updatedAt, existing.clerkUpdatedAt)) {
     return skipped('stale', type, organization.clerkId, existing.id, 'older than the stored organization');
@@ -109,8 +110,9 @@ async function applyOrganization(tx: Transaction, type: string, organization: Cl
   };
 }
 
-async function deleteOrganization(tx: Transaction, clerkOrganizationId: string): Promise<Outcome> {
+async function deleteOrganization(tx: Transaction, clerkOrganizationId: string, deletedAt: Date): Promise<Outcome> {
   await lockClerkIds(tx, clerkOrganizationId);
+  await recordDeletion(tx, organizationTombstone(clerkOrganizationId), deletedAt);
   const [deleted] = await tx
     .delete(organizations)
     .where(eq(organizations.clerkId, clerkOrganizationId))
@@ -133,8 +135,16 @@ async function findMembership(tx: Transaction, membership: ClerkMembershipData) 
   return row ?? null;
 }
 
-async function applyMembership(tx: Transaction, type: string, membership: ClerkMembershipData): Promise<Outcome> {
-  await lockClerkIds(tx, membership.organization.clerkId, membership.user.clerkId);
+async function applyMembership(tx: Transaction, type: 'organizationMembership.created' | 'organizationMembership.updated', membership: ClerkMembershipData): Promise<Outcome> {
+  const { organization: clerkOrganization, user: clerkUser } = membership;
+  await lockClerkIds(tx, clerkOrganization.clerkId, clerkUser.clerkId);
+  // The membership, its organization or its user deleted since: applying would bring them back.
+  const deleted = await deletedSince(tx, membership.updatedAt, [
+    membershipTombstone(clerkOrganization.clerkId, clerkUser.clerkId),
+    organizationTombstone(clerkOrganization.clerkId),
+    userTombstone(clerkUser.clerkId),
+  ]);
+  if (deleted) return deletedLater(type, membership.clerkId, await organizationIdOf(tx, clerkOrganization.clerkId), deleted);
   const existing = await findMembership(tx, membership);
   if (existing && isOlder(membership.updatedAt, existing.updatedAt)) {
     return skipped('stale', type, membership.clerkId, existing.organizationId, 'older than the stored membership');
@@ -154,13 +164,14 @@ async function applyMembership(tx: Transaction, type: string, membership: ClerkM
   };
 }
 
-async function deleteMembership(tx: Transaction, membership: ClerkMembershipData): Promise<Outcome> {
+async function deleteMembership(tx: Transaction, membership: ClerkMembershipData, deletedAt: Date): Promise<Outcome> {
   await lockClerkIds(tx, membership.organization.clerkId, membership.user.clerkId);
+  await recordDeletion(tx, membershipTombstone(membership.organization.clerkId, membership.user.clerkId), deletedAt);
   const existing = await findMembership(tx, membership);
   const type = 'organizationMembership.deleted';
-  if (!existing) return skipped('ignored', type, membership.clerkId, null, 'no such membership');
+  if (!existing) return skipped('ignored', type, membership.clerkId, await organizationIdOf(tx, membership.organization.clerkId), 'no such membership');
   // A member removed and added again: this deletion of the earlier membership comes late.
-  if (isOlder(membership.updatedAt, existing.updatedAt)) return skipped('stale', type, membership.clerkId, existing.organizationId, 'older than the stored membership');
+  if (isOlder(deletedAt, existing.updatedAt)) return skipped('stale', type, membership.clerkId, existing.organizationId, 'older than the stored membership');
   await tx
     .delete(organizationMembers)
     .where(and(eq(organizationMembers.organizationId, existing.organizationId), eq(organizationMembers.userId, existing.userId)));
@@ -170,73 +181,23 @@ async function deleteMembership(tx: Transaction, membership: ClerkMembershipData
   };
 }
 
-async function applyInvitation(tx: Transaction, type: string, invitation: ClerkInvitationData): Promise<Outcome> {
-  await lockClerkIds(tx, invitation.clerkId, invitation.organization.clerkId);
-  const [existing] = await tx.select().from(organizationInvitations).where(eq(organizationInvitations.clerkId, invitation.clerkId));
-  // Invitations only ever leave `pending`, so a pending event after a final one is late.
-  if (existing && (isOlder(invitation.updatedAt, existing.updatedAt) || (existing.status !== 'pending' && invitation.status === 'pending'))) {
-    return skipped('stale', type, invitation.clerkId, existing.organizationId, 'older than the stored invitation');
-  }
-  const [known] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, invitation.organization.clerkId));
-  // Accepting or revoking for an organization we never saw (or already deleted) must not create it.
-  if (!known && invitation.status !== 'pending') return skipped('ignored', type, invitation.clerkId, null, 'organization unknown');
-  const { clerkId, name, slug, imageUrl } = invitation.organization;
-  const organizationId = known?.id ?? (await ensureOrganization(tx, { clerkId, name: name ?? slug ?? clerkId, slug, imageUrl })).id;
-  const email = invitation.email.trim().toLowerCase();
-  if (invitation.status === 'pending') await supersedePendingInvitations(tx, organizationId, email, invitation.clerkId);
-  const values = {
-    organizationId,
-    email,
-    role: invitation.role,
-    status: invitation.status,
-    tokenHash: null,
-    expiresAt: invitation.expiresAt ?? existing?.expiresAt ?? new Date(invitation.createdAt.getTime() + INVITATION_LIFETIME_MS),
-    acceptedAt: invitation.status === 'accepted' ? (existing?.acceptedAt ?? invitation.updatedAt) : null,
-    updatedAt: invitation.updatedAt,
-  };
-  const [row] = await tx
-    .insert(organizationInvitations)
-    .values({ ...values, clerkId: invitation.clerkId })
-    .onConflictDoUpdate({ target: organizationInvitations.clerkId, set: values })
-    .returning({ id: organizationInvitations.id });
-  return {
-    result: 'applied',
-    audit: { organizationId, action: `clerk.${type}`, targetType: 'invitation', targetId: row!.id, summary: `invitation of ${email} as ${invitation.role}: ${invitation.status}` },
-  };
-}
-
-/** One open invitation per address: a newer one from Clerk replaces any other still pending here. */
-async function supersedePendingInvitations(tx: Transaction, organizationId: string, email: string, clerkId: string): Promise<void> {
-  await tx
-    .update(organizationInvitations)
-    .set({ status: 'revoked' })
-    .where(
-      and(
-        eq(organizationInvitations.organizationId, organizationId),
-        eq(sql`lower(${organizationInvitations.email})`, email),
-        eq(organizationInvitations.status, 'pending'),
-        sql`${organizationInvitations.clerkId} is distinct from ${clerkId}`,
-      ),
-    );
-}
-
 function applyEvent(tx: Transaction, event: ClerkWebhookEvent): Promise<Outcome> {
   switch (event.type) {
     case 'user.created':
     case 'user.updated':
       return applyUser(tx, event.type, event.user);
     case 'user.deleted':
-      return deleteUser(tx, event.clerkUserId);
+      return deleteUser(tx, event.clerkUserId, event.deletedAt);
     case 'organization.created':
     case 'organization.updated':
       return applyOrganization(tx, event.type, event.organization);
     case 'organization.deleted':
-      return deleteOrganization(tx, event.clerkOrganizationId);
+      return deleteOrganization(tx, event.clerkOrganizationId, event.deletedAt);
     case 'organizationMembership.created':
     case 'organizationMembership.updated':
       return applyMembership(tx, event.type, event.membership);
     case 'organizationMembership.deleted':
-      return deleteMembership(tx, event.membership);
+      return deleteMembership(tx, event.membership, event.deletedAt);
     case 'organizationInvitation.created':
     case 'organizationInvitation.accepted':
     case 'organizationInvitation.revoked':
@@ -273,8 +234,10 @@ export function clerkSyncStore(db: Database): ClerkSyncStore {
     async resolveUser(clerkUserId, claims) {
       const [found] = await db.select({ id: users.id }).from(users).where(eq(users.clerkId, clerkUserId));
       if (found) return { userId: found.id };
-      return commandUnlessNothing(db, async (tx) => {
+      return commandUnlessNothing<{ userId: string } | null>(db, async (tx) => {
         await lockClerkIds(tx, clerkUserId);
+        // Deleted in Clerk: its session token may still be valid for a moment, but the user stays deleted.
+        if (await deletedSince(tx, null, [userTombstone(clerkUserId)])) throw new NothingToWrite(null);
         const user = await ensureUser(tx, {
           clerkId: clerkUserId,
           email: claims.email ?? null,
@@ -295,6 +258,7 @@ export function clerkSyncStore(db: Database): ClerkSyncStore {
       if (found) return found;
       const provisioned = await commandUnlessNothing(db, async (tx) => {
         await lockClerkIds(tx, clerkOrganizationId);
+        if (await deletedSince(tx, null, [organizationTombstone(clerkOrganizationId)])) throw new NothingToWrite(null);
         const slug = claims.slug ?? null;
         const organization = await ensureOrganization(tx, { clerkId: clerkOrganizationId, name: slug ?? clerkOrganizationId, slug, imageUrl: null });
         if (!organization.created) throw new NothingToWrite(null);
@@ -303,8 +267,8 @@ export function clerkSyncStore(db: Database): ClerkSyncStore {
           audit: { organizationId: organization.id, action: 'clerk.organization.provisioned', targetType: 'organization', targetId: organization.id, summary: `organization ${slug ?? clerkOrganizationId} created from a Clerk session, ahead of its webhook` },
         };
       });
-      // Null: another request created it meanwhile.
-      return provisioned ?? (await findOrganization(db, clerkOrganizationId, memberUserId))!;
+      // Null: another request created it meanwhile, or it was deleted in Clerk (then null again).
+      return provisioned ?? (await findOrganization(db, clerkOrganizationId, memberUserId));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import { sessions } from '../schema/index.js';
-import { command, recordForMember } from '../write.js';
+import { commandForMember } from '../write.js';
 import type { Database } from '../database.js';
 import { NotFoundError } from '../../../errors.js';
 import type { Session, SessionStore } from '../../provider.js';
@@ -22,13 +22,12 @@ function toSession(row: SessionRow): Session {
 export function sessionStore(db: Database): SessionStore {
   return {
     async create(ctx, input) {
-      return db.transaction(async (tx) => {
+      return commandForMember(db, ctx, input.userId, async (tx) => {
         const [row] = await tx
           .insert(sessions)
           .values({ ...input, ip: ctx.ip ?? null, userAgent: ctx.userAgent?.slice(0, 500) ?? null })
           .returning();
-        await recordForMember(tx, ctx, input.userId, { action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' });
-        return toSession(row!);
+        return { result: toSession(row!), audit: { action: 'auth.signed_in', targetType: 'user', targetId: input.userId, summary: 'signed in' } };
       });
     },
 
@@ -59,7 +58,7 @@ export function sessionStore(db: Database): SessionStore {
     },
 
     async revoke(ctx, userId, sessionId) {
-      return command(db, ctx, async (tx) => {
+      return commandForMember(db, ctx, userId, async (tx) => {
         const deleted = await tx
           .delete(sessions)
           .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
@@ -68,20 +67,20 @@ export function sessionStore(db: Database): SessionStore {
         if (deleted.length === 0) throw new NotFoundError('Session', 'session_not_found');
         return {
           result: undefined,
-          audit: { organizationId: null, action: 'auth.session_revoked', targetType: 'session', targetId: sessionId, summary: 'session signed out' },
+          audit: { action: 'auth.session_revoked', targetType: 'session', targetId: sessionId, summary: 'session signed out' },
         };
       });
     },
 
     async revokeOthers(ctx, userId, keepSessionId) {
-      return command(db, ctx, async (tx) => {
+      return commandForMember(db, ctx, userId, async (tx) => {
         const deleted = await tx
           .delete(sessions)
           .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
           .returning({ id: sessions.id });
         return {
           result: deleted.length,
-          audit: { organizationId: null, action: 'auth.other_sessions_revoked', targetType: 'user', targetId: userId, summary: `${deleted.length} other sessions signed out` },
+          audit: { action: 'auth.other_sessions_revoked', targetType: 'user', targetId: userId, summary: `${deleted.length} other sessions signed out` },
         };
       });
     },

@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { sessions, users } from '../schema/index.js';
-import { command } from '../write.js';
+import { command, commandForMember } from '../write.js';
 import { isUniqueViolation, type Database } from '../database.js';
 import { ConflictError, NotFoundError } from '../../../errors.js';
 import type { User, UserStore } from '../../provider.js';
@@ -57,14 +57,14 @@ export function userStore(db: Database): UserStore {
     },
 
     async changePassword(ctx, userId, passwordHash, keepSessionId) {
-      await command(db, ctx, async (tx) => {
+      await commandForMember(db, ctx, userId, async (tx) => {
         const [row] = await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId)).returning({ id: users.id });
         if (!row) throw new NotFoundError('User', 'user_not_found');
         const others = keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId);
         await tx.delete(sessions).where(others);
         return {
           result: undefined,
-          audit: { organizationId: null, action: 'user.password_changed', targetType: 'user', targetId: userId, summary: 'password changed; other sessions signed out' },
+          audit: { action: 'user.password_changed', targetType: 'user', targetId: userId, summary: 'password changed; other sessions signed out' },
         };
       });
     },
