@@ -193,6 +193,17 @@ describe('accounts, organizations and access in a browser', () => {
     expect(await viewerPage.getByTestId('current-organization').innerText()).toBe(organizationName);
   });
 
+  it('lets the new member sign in with the password chosen on the invitation', async () => {
+    await viewerPage.getByTestId('user-menu').click();
+    await viewerPage.getByTestId('sign-out').click();
+    await viewerPage.waitForURL(engineUrl('/sign-in'));
+    await viewerPage.getByTestId('sign-in-email').fill(viewer.email);
+    await viewerPage.getByTestId('sign-in-password').fill(viewer.password);
+    await viewerPage.getByTestId('sign-in-submit').click();
+    await viewerPage.waitForURL(engineUrl('/prompts'));
+    expect(await viewerPage.getByTestId('current-organization').innerText()).toBe(organizationName);
+  });
+
   it('shows the viewer disabled edit buttons, and the API refuses the viewer', async () => {
     await viewerPage.goto(engineUrl('/settings/api-keys'));
     const createKey = viewerPage.getByTestId('create-api-key');
