@@ -21,8 +21,10 @@ const usage = `Usage: forprompt-manager <command> [options]
   down                     stop the engine and the containers (data volumes are kept)
   status                   what runs, and where
   logs [-f] [--service engine|postgres|ollama]
-  backup [--out <file>]    write a .fpbackup archive (default: FORPROMPT_HOME/backups)
-  restore <file> [--yes]   restore an archive (verifies it first; keeps the old database until the switch succeeds)
+  backup [--out <file>] [--format fpbackup|pg_dump]
+                           write a .fpbackup archive (default: FORPROMPT_HOME/backups); in container mode,
+                           --format pg_dump writes a .dump made by the PostgreSQL container's own pg_dump
+  restore <file> [--yes]   restore a .fpbackup or .dump (verifies it first; keeps the old database until the switch succeeds)
   update [--bundle <file>] [--check] [--feed <url>]
                            install a signed .fpupdate, or the newest release from the feed (pre-update backup; rollback on failure)
   doctor [--api-key <key>] check everything, with a fix hint for each problem
@@ -66,7 +68,7 @@ async function status(context: CliContext): Promise<number> {
   else {
     const { engine } = result;
     context.print(engine.state === 'stopped' ? `Engine: stopped (${engine.reason})` : `Engine: ${engine.state} at ${engine.runtime.url} (${engine.runtime.dataProvider}, v${engine.runtime.version})${engine.detail ? ` — ${engine.detail}` : ''}`);
-    context.print(`Database: ${result.database}${result.reason ? ` — ${result.reason}` : ''}`);
+    context.print(`Database: ${result.database}${result.reason ? ` — ${result.reason}` : ''}${result.containerEngine ? ` (${result.containerEngine})` : ''}`);
     for (const service of result.stack?.services ?? []) context.print(`  ${service.container}: ${service.state}, ${service.ready ? 'ready' : service.health}${service.hostPort ? `, 127.0.0.1:${service.hostPort}` : ''} (${service.image})`);
   }
   return result.engine.state === 'running' ? 0 : 1;
@@ -139,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
       follow: { type: 'boolean', short: 'f', default: false },
       service: { type: 'string', default: 'engine' },
       out: { type: 'string' },
+      format: { type: 'string', default: 'fpbackup' },
       yes: { type: 'boolean', short: 'y', default: false },
       'api-key': { type: 'string' },
       bundle: { type: 'string' },
@@ -167,9 +170,9 @@ async function main(argv: string[]): Promise<number> {
     case 'logs':
       return logs(context, values.follow, values.service);
     case 'backup':
-      return backupCommand(context, values.out);
+      return backupCommand(context, { out: values.out, format: values.format });
     case 'restore':
-      if (!rest[0]) throw new Error('restore needs the archive: forprompt-manager restore <file.fpbackup>');
+      if (!rest[0]) throw new Error('restore needs the backup: forprompt-manager restore <file.fpbackup|file.dump>');
       return restoreCommand(context, rest[0], values.yes);
     case 'update':
       return updateCommand(context, { bundle: values.bundle, check: values.check, feed: values.feed });

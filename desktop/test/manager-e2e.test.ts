@@ -5,7 +5,9 @@
  * back, data intact → doctor all green. And: no container engine → the embedded database.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +60,15 @@ async function updateBundle(directory: string, version: string, { broken }: { br
   const bundle = path.join(directory, `forprompt-${version}.fpupdate`);
   const stack = { formatVersion: 1 as const, postgres: { image: postgresImage }, ollama: { image: ollamaImage } };
   if (!broken) {
-    await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack, images: [], privateKey: signing.privateKey });
+    // The new version ships its PostgreSQL image under a tag this engine does not have (docker save), as a
+    // release for air-gapped installs does: the update must load it and move the database container onto it.
+    const newImage = `forprompt-test/postgres:update-${version}`;
+    await docker.getImage(postgresImage).tag({ repo: 'forprompt-test/postgres', tag: `update-${version}` });
+    const imageTar = path.join(directory, `postgres-${version}.tar`);
+    await pipeline((await docker.getImage(newImage).get()) as NodeJS.ReadableStream, createWriteStream(imageTar));
+    await docker.getImage(newImage).remove(); // only the tag: the layers stay under the original name
+    await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack: { ...stack, postgres: { image: newImage } }, images: [{ ref: newImage, tarFile: imageTar }], privateKey: signing.privateKey });
+    await fs.rm(imageTar);
     return bundle;
   }
   await fs.cp(path.join(repository, 'ui', 'dist'), path.join(appDir, 'ui', 'dist'), { recursive: true });
@@ -97,6 +107,7 @@ describe('forprompt-manager with containers', () => {
 
   afterAll(async () => {
     await runCli(['down'], env, 120_000).catch(() => {});
+    await docker.getImage('forprompt-test/postgres:update-99.0.1').remove().catch(() => {});
     const filters = { label: [`${LABEL_STACK}=${stackName}`] };
     for (const container of await docker.listContainers({ all: true, filters })) await docker.getContainer(container.Id).remove({ force: true }).catch(() => {});
     for (const volume of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(volume.Name).remove({ force: true }).catch(() => {});
@@ -147,6 +158,7 @@ describe('forprompt-manager with containers', () => {
     expect(updated.code, updated.stdout + updated.stderr).toBe(0);
     expect(updated.json()).toMatchObject({ from: builtInVersion, to: '99.0.1' });
     expect(await fs.readlink(path.join(home, 'app', 'current'))).toBe(path.join('versions', '99.0.1'));
+    expect((await docker.getContainer(`${stackName}-postgres`).inspect()).Config.Image).toBe('forprompt-test/postgres:update-99.0.1');
     const afterUpdate = (await runCli(['status', '--json'], env)).json<{ engine: { state: string; runtime: { url: string; version: string } } }>();
     expect(afterUpdate.engine).toMatchObject({ state: 'running', runtime: { version: '99.0.1' } });
     expect(await promptKeys(afterUpdate.engine.runtime.url)).toEqual(['welcome']);

@@ -1,17 +1,35 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { qualifiedName, readTables } from './backup/catalog.js';
 import { createBackup, restoreBackupInto, verifyBackup, type BackupManifest } from './backup/index.js';
-import { isNewerThanJournal, readMigrationJournal } from './backup/schema-version.js';
-import { runEngineCommand } from './engine-process.js';
-import type { Manager } from './manager.js';
-import { probeEngine } from './runtime.js';
-import { throwIfCancelled, type TaskContext, type TaskProgress } from './tasks.js';
+import { isNewerThanJournal, readMigrationJournal, readSchemaVersion } from './backup/schema-version.js';
+import { isCustomFormatDump, restoreContainerDump, verifyContainerDump, writeContainerDump } from './container-dump.js';
+import { migrateDatabase, replaceDatabase } from './database-swap.js';
+import type { Manager, OpenDatabase } from './manager.js';
+import type { Stack } from './stack.js';
+import type { TaskContext, TaskProgress } from './tasks.js';
+
+/**
+ * `fpbackup`: the portable archive (any database, any PostgreSQL version). `pg_dump`: a custom-format
+ * dump made by the PostgreSQL container's own pg_dump (container mode only).
+ */
+export type BackupFormat = 'fpbackup' | 'pg_dump';
+export const backupFormats: readonly BackupFormat[] = ['fpbackup', 'pg_dump'];
+const extensions: Record<BackupFormat, string> = { fpbackup: '.fpbackup', pg_dump: '.dump' };
 
 export interface BackupFile {
   file: string;
   bytes: number;
   createdAt: string;
+  format: BackupFormat;
+}
+
+export interface BackupOptions {
+  /** Where to write; default: a new file in the backup folder, which is then pruned to the last N of the format. */
+  out?: string;
+  /** Default `fpbackup`. */
+  format?: BackupFormat;
 }
 
 const APP_VERSION = '0.1.0';
@@ -25,69 +43,104 @@ function tableProgress(verb: string, report: (progress: TaskProgress) => void) {
     });
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
 export async function backupDirectory(manager: Manager): Promise<string> {
   return (await manager.settings()).backups.directory ?? path.join(manager.home, 'backups');
 }
 
-/** Archives the install's database (opening it if the install is stopped); prunes to the last N in the default folder. */
-export async function backupInstall(manager: Manager, context: TaskContext, outFile?: string): Promise<BackupFile> {
+/** Backs up the install's database (opening it if the install is stopped); prunes to the last N in the default folder. */
+export async function backupInstall(manager: Manager, context: TaskContext, options: BackupOptions = {}): Promise<BackupFile> {
+  const format = options.format ?? 'fpbackup';
+  const stack = format === 'pg_dump' ? await containerStack(manager, "The pg_dump format is made by the PostgreSQL container's own pg_dump") : undefined;
   const directory = await backupDirectory(manager);
-  const file = outFile ? path.resolve(outFile) : path.join(directory, `forprompt-${new Date().toISOString().replace(/[:.]/g, '-')}.fpbackup`);
+  const file = options.out ? path.resolve(options.out) : path.join(directory, `forprompt-${new Date().toISOString().replace(/[:.]/g, '-')}${extensions[format]}`);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const database = await manager.openDatabase(context);
   try {
-    const result = await createBackup({ databaseUrl: database.databaseUrl, outFile: file, appVersion: APP_VERSION, signal: context.signal, onProgress: tableProgress('Backing up', context.report) });
-    if (!outFile) await pruneBackups(directory, (await manager.settings()).backups.keep);
-    return { file: result.file, bytes: result.bytes, createdAt: result.manifest.createdAt };
+    const written = stack ? await dumpDatabase(stack, database, file, context) : await archiveDatabase(database, file, context);
+    if (!options.out) await pruneBackups(directory, format, (await manager.settings()).backups.keep);
+    return written;
   } finally {
     await database.release();
   }
 }
 
+async function archiveDatabase(database: OpenDatabase, file: string, context: TaskContext): Promise<BackupFile> {
+  const result = await createBackup({ databaseUrl: database.databaseUrl, outFile: file, appVersion: APP_VERSION, signal: context.signal, onProgress: tableProgress('Backing up', context.report) });
+  return { file: result.file, bytes: result.bytes, createdAt: result.manifest.createdAt, format: 'fpbackup' };
+}
+
+async function dumpDatabase(stack: Stack, database: OpenDatabase, file: string, context: TaskContext): Promise<BackupFile> {
+  const name = await stackDatabaseName(stack, database);
+  const createdAt = new Date().toISOString();
+  const onBytes = (bytes: number) => context.report({ message: `Dumping with the container's pg_dump: ${megabytes(bytes)} written` });
+  const written = await writeContainerDump(stack, name, file, { signal: context.signal, onBytes });
+  context.report({ message: `Dumped and verified: ${megabytes(written.bytes)}`, fraction: 1 });
+  return { ...written, createdAt, format: 'pg_dump' };
+}
+
+/** The container stack of the install; `what` (a pg_dump backup or restore) is refused otherwise, with the way that works. */
+async function containerStack(manager: Manager, what: string): Promise<Stack> {
+  const plan = await manager.planDatabase();
+  if (plan.kind === 'container') return plan.stack;
+  throw new Error(`${what}, but this install's database is ${plan.kind}, not a container. The .fpbackup format works with every database (embedded, container or external): use it instead.`);
+}
+
+/** The opened database's name, once sure it is the stack's (an engine started by hand may use another server). */
+async function stackDatabaseName(stack: Stack, database: OpenDatabase): Promise<string> {
+  const url = new URL(database.databaseUrl);
+  const postgres = (await stack.status()).services.find((service) => service.service === 'postgres');
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname) || Number(url.port) !== postgres?.hostPort) {
+    throw new Error(`The engine's database (${url.host}) is not the ${stack.name} stack's PostgreSQL container (port ${postgres?.hostPort ?? 'none'}): use the .fpbackup format`);
+  }
+  return url.pathname.slice(1);
+}
+
 export async function listBackups(directory: string): Promise<BackupFile[]> {
   const names = await fs.readdir(directory).catch(() => [] as string[]);
   const files = await Promise.all(
-    names.filter((name) => name.endsWith('.fpbackup')).map(async (name) => {
-      const stats = await fs.stat(path.join(directory, name));
-      return { file: path.join(directory, name), bytes: stats.size, createdAt: stats.mtime.toISOString() };
+    names.flatMap((name) => {
+      const format = backupFormats.find((candidate) => name.endsWith(extensions[candidate]));
+      if (!format) return [];
+      return [fs.stat(path.join(directory, name)).then((stats) => ({ file: path.join(directory, name), bytes: stats.size, createdAt: stats.mtime.toISOString(), format }))];
     }),
   );
   return files.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-async function pruneBackups(directory: string, keep: number): Promise<void> {
-  for (const old of (await listBackups(directory)).slice(keep)) await fs.rm(old.file, { force: true });
+/** Keeps the newest `keep` of one format: a pg_dump never pushes out the portable archives. */
+async function pruneBackups(directory: string, format: BackupFormat, keep: number): Promise<void> {
+  const ofFormat = (await listBackups(directory)).filter((backup) => backup.format === format);
+  for (const old of ofFormat.slice(keep)) await fs.rm(old.file, { force: true });
 }
 
-/** True when the newest backup in the default folder is older than the schedule allows. */
+/** True when the newest portable backup in the default folder (what the schedule writes) is older than the schedule allows. */
 export async function backupIsDue(manager: Manager, now = Date.now()): Promise<boolean> {
   const { everyHours } = (await manager.settings()).backups;
   if (everyHours <= 0) return false;
-  const newest = (await listBackups(await backupDirectory(manager)))[0];
+  const newest = (await listBackups(await backupDirectory(manager))).find((backup) => backup.format === 'fpbackup');
   return !newest || now - Date.parse(newest.createdAt) >= everyHours * 3_600_000;
 }
 
 export interface RestoreResult {
+  format: BackupFormat;
   /** Rows per table, read back from the restored database. */
   tables: Record<string, number>;
-  manifest: BackupManifest;
+  /** The archive's manifest (`fpbackup` only). */
+  manifest?: BackupManifest;
 }
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * Restores an archive: verifies it whole before touching anything, refuses a newer schema, checks
- * free space, loads it into a new database and verifies that, then stops the engine, swaps the
- * databases (the old one kept until the engine is up on the new), migrates and starts it again.
- * A stopped install is left stopped.
+ * Restores a backup of either format (told apart by content, not by name) through `replaceDatabase`:
+ * the file is verified whole before anything changes, loaded into a new database, then switched to.
  */
 export async function restoreInstall(manager: Manager, file: string, context: TaskContext): Promise<RestoreResult> {
+  return (await isCustomFormatDump(file)) ? restoreDump(manager, file, context) : restoreArchive(manager, file, context);
+}
+
+/** A .fpbackup: verified with its manifest and checksums, newer schemas refused, free space checked. */
+async function restoreArchive(manager: Manager, file: string, context: TaskContext): Promise<RestoreResult> {
   context.report({ message: 'Verifying the archive' });
   const manifest = await verifyBackup(file, { signal: context.signal, onProgress: tableProgress('Verifying', context.report) });
   const journal = await readMigrationJournal();
@@ -95,98 +148,56 @@ export async function restoreInstall(manager: Manager, file: string, context: Ta
     throw new Error(`The archive comes from a newer ForPrompt (schema ${manifest.schemaVersion.lastTag}); update ForPrompt, then restore it`);
   }
   await requireFreeSpace(manager.home, manifest.tables.reduce((sum, table) => sum + table.bytes, 0) * 2);
-  const wasRunning = (await probeEngine(manager.home)).state === 'running';
-  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  // Loading happens while the engine still serves; it stops only for the switch.
-  const loaded = await loadIntoNewDatabase(manager, file, manifest, stamp, context);
-  throwIfCancelled(context.signal);
-  context.report({ message: 'Stopping the engine and switching databases' });
-  // The embedded PostgreSQL stops with its engine: the switch reopens the database on its own.
-  if (wasRunning) await manager.stopEngine();
-  const uncancellable: TaskContext = { signal: new AbortController().signal, report: context.report };
-  const database = await manager.openDatabase(uncancellable);
-  const current = new URL(database.databaseUrl).pathname.slice(1);
-  const previous = `${current}_before_${stamp}`;
-  const admin = await adminClient(database.databaseUrl);
-  let swapped = false;
+  const tables = await replaceDatabase(manager, context, {
+    load: async (target) => {
+      if (manifest.schemaVersion.lastTag) {
+        context.report({ message: `Preparing a new database at schema ${manifest.schemaVersion.lastTag}` });
+        await migrateDatabase(manager, target.databaseUrl, [`--migrate-to=${manifest.schemaVersion.lastTag}`], context);
+      }
+      return (await restoreBackupInto({ file, databaseUrl: target.databaseUrl, signal: context.signal, onProgress: tableProgress('Restoring', context.report) })).tables;
+    },
+  });
+  return { format: 'fpbackup', tables, manifest };
+}
+
+/** A pg_dump file: read whole by the container's pg_restore first, then restored by it into the new database. */
+async function restoreDump(manager: Manager, file: string, context: TaskContext): Promise<RestoreResult> {
+  const stack = await containerStack(manager, "A pg_dump file is restored by the PostgreSQL container's own pg_restore");
+  const { size } = await fs.stat(file);
+  const tables = await replaceDatabase(manager, context, {
+    check: async (database) => {
+      await stackDatabaseName(stack, database);
+      context.report({ message: "Verifying the dump with the container's pg_restore" });
+      await verifyContainerDump(stack, file, context.signal);
+    },
+    load: async (target) => {
+      const onBytes = (bytes: number) => context.report({ message: `Restoring with the container's pg_restore: ${megabytes(bytes)} read`, fraction: size ? bytes / size : undefined });
+      await restoreContainerDump(stack, file, target.name, { signal: context.signal, onBytes });
+      return checkRestoredDump(target.databaseUrl);
+    },
+  });
+  return { format: 'pg_dump', tables };
+}
+
+/** Refuses a dump that is not ForPrompt's or comes from a newer ForPrompt; counts the rows of every table. */
+async function checkRestoredDump(databaseUrl: string): Promise<Record<string, number>> {
+  const journal = await readMigrationJournal();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
   try {
-    await terminateConnections(admin, current);
-    await admin.query(`alter database ${quote(current)} rename to ${quote(previous)}`);
-    await admin.query(`alter database ${quote(loaded.name)} rename to ${quote(current)}`);
-    swapped = true;
-    context.report({ message: 'Migrating the restored database' });
-    await migrate(manager, database.databaseUrl, [], uncancellable);
-    await database.release();
-    if (wasRunning) await manager.startEngine();
-    await dropDatabase(database.databaseUrl, previous);
-    return { tables: loaded.tables, manifest };
-  } catch (error) {
-    if (swapped) {
-      context.report({ message: 'The restored database did not start; putting the previous one back' });
-      await manager.stopEngine().catch(() => {});
-      await terminateConnections(admin, current).catch(() => {});
-      await admin.query(`alter database ${quote(current)} rename to ${quote(loaded.name)}`).catch(() => {});
-      await admin.query(`alter database ${quote(previous)} rename to ${quote(current)}`).catch(() => {});
+    // Throws for a migration this version does not know (a newer ForPrompt).
+    const version = await readSchemaVersion(client, journal);
+    if (version.applied === 0) throw new Error('The dump holds no ForPrompt schema (no migrations are recorded in it): it is not a backup of a ForPrompt database');
+    if (version.applied > journal.length) throw new Error(`The dump comes from a newer ForPrompt (schema ${version.lastTag}); update ForPrompt, then restore it`);
+    const tables: Record<string, number> = {};
+    for (const table of await readTables(client)) {
+      const { rows } = await client.query<{ count: string }>(`select count(*) from ${qualifiedName(table.name)}`);
+      tables[table.name] = Number(rows[0]!.count);
     }
-    await admin.query(`drop database if exists ${quote(loaded.name)}`).catch(() => {});
-    await database.release().catch(() => {});
-    if (swapped && wasRunning) await manager.startEngine().catch(() => {});
-    throw error;
+    return tables;
   } finally {
-    await admin.end().catch(() => {});
+    await client.end();
   }
-}
-
-/** Drops the database kept for a rollback, once the restored one serves (best effort; it only takes space). */
-async function dropDatabase(databaseUrl: string, name: string): Promise<void> {
-  const admin = await adminClient(databaseUrl).catch(() => undefined);
-  if (!admin) return;
-  await admin.query(`drop database if exists ${quote(name)}`).catch(() => {});
-  await admin.end().catch(() => {});
-}
-
-/** Creates `<db>_restore_<stamp>`, brings it to the archive's schema, loads and verifies the archive. */
-async function loadIntoNewDatabase(manager: Manager, file: string, manifest: BackupManifest, stamp: string, context: TaskContext): Promise<{ name: string; tables: Record<string, number> }> {
-  const database = await manager.openDatabase(context);
-  const name = `${new URL(database.databaseUrl).pathname.slice(1)}_restore_${stamp}`;
-  const admin = await adminClient(database.databaseUrl);
-  let created = false;
-  try {
-    await admin.query(`create database ${quote(name)}`);
-    created = true;
-    const target = withDatabase(database.databaseUrl, name);
-    if (manifest.schemaVersion.lastTag) {
-      context.report({ message: `Preparing a new database at schema ${manifest.schemaVersion.lastTag}` });
-      await migrate(manager, target, [`--migrate-to=${manifest.schemaVersion.lastTag}`], context);
-    }
-    const result = await restoreBackupInto({ file, databaseUrl: target, signal: context.signal, onProgress: tableProgress('Restoring', context.report) });
-    return { name, tables: result.tables };
-  } catch (error) {
-    if (created) await admin.query(`drop database if exists ${quote(name)}`).catch(() => {});
-    throw error;
-  } finally {
-    await admin.end().catch(() => {});
-    await database.release();
-  }
-}
-
-/** A connection to the server's `postgres` database (renames and drops cannot run inside the target). */
-async function adminClient(databaseUrl: string): Promise<pg.Client> {
-  const admin = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
-  admin.on('error', () => {}); // a server stopping under us is reported by the next query instead
-  await admin.connect();
-  return admin;
-}
-
-/** The engine migrates `databaseUrl` (as an external database) with `--migrate-only` plus `extra`. */
-async function migrate(manager: Manager, databaseUrl: string, extra: string[], context: TaskContext): Promise<void> {
-  const settings = await manager.settings();
-  const launch = await manager.engineLaunch(settings, { kind: 'external', databaseUrl });
-  await runEngineCommand(launch, ['--migrate-only', ...extra], { signal: context.signal, log: manager.logFile('engine') });
-}
-
-async function terminateConnections(admin: pg.Client, database: string): Promise<void> {
-  await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
 }
 
 async function requireFreeSpace(directory: string, bytes: number): Promise<void> {

@@ -190,10 +190,13 @@ export class Manager {
     else await this.up().result;
   }
 
-  async status(): Promise<{ engine: EngineStatus; database: DatabasePlan['kind']; reason?: string; stack?: StackStatus }> {
+  async status(): Promise<{ engine: EngineStatus; database: DatabasePlan['kind']; reason?: string; containerEngine?: string; stack?: StackStatus }> {
     const engine = await probeEngine(this.home);
     const plan = await this.planDatabase().catch((error: Error) => ({ kind: 'embedded' as const, reason: error.message }));
-    if (plan.kind === 'container') return { engine, database: 'container', stack: await plan.stack.status() };
+    if (plan.kind === 'container') {
+      const found = `${plan.engine.kind} ${plan.engine.version} at ${plan.engine.address}`;
+      return { engine, database: 'container', containerEngine: found, stack: await plan.stack.status() };
+    }
     return { engine, database: plan.kind, reason: plan.kind === 'embedded' ? plan.reason : undefined };
   }
 

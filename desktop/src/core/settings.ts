@@ -13,7 +13,8 @@ export const settingsSchema = z.object({
   stackName: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,40}$/, 'lowercase letters, digits, "-", "_" and "."').default('forprompt'),
   manifest: stackManifestSchema.default(defaultStackManifest),
   withOllama: z.boolean().default(false),
-  ollamaModel: z.string().min(1).default('llama3.1'),
+  /** Default: OLLAMA_MODEL from the environment, else llama3.1. */
+  ollamaModel: z.string().min(1).default(process.env.OLLAMA_MODEL || 'llama3.1'),
   enginePort: z.number().int().min(1).max(65535).default(3000),
   backups: z
     .object({

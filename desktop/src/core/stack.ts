@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import pg from 'pg';
 import { z } from 'zod';
+import { execInContainer, type ExecOptions, type ExecResult } from './container-exec.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
 import { choosePort, isPortFree } from './ports.js';
 import { imageIsPresent, pullImage } from './pull.js';
@@ -120,7 +121,9 @@ export class Stack {
    */
   async up(context: TaskContext): Promise<StackStatus & { alreadyRunning: boolean }> {
     const before = await this.status();
-    if (before.healthy) return { ...before, alreadyRunning: true };
+    // Healthy and on the manifest's images (an update may have changed them): nothing to do.
+    const current = before.services.every((service) => service.image === imageReference(this.imageOf(service.service)));
+    if (before.healthy && current) return { ...before, alreadyRunning: true };
     const { docker } = this.options;
     for (const service of this.services) {
       const image = imageReference(this.imageOf(service));
@@ -182,6 +185,17 @@ export class Stack {
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
+  }
+
+  /**
+   * Runs a PostgreSQL program (pg_dump, pg_restore) inside the postgres container, logged in as the
+   * stack's user over the container's loopback: the tools of the server's own version.
+   */
+  async execPostgres(command: string[], options: Omit<ExecOptions, 'env'> = {}): Promise<ExecResult> {
+    const password = await this.options.secrets.get(this.passwordSecret);
+    if (!password) throw new Error(`The ${this.options.name} stack has no database password yet: start it first`);
+    const env = ['PGHOST=127.0.0.1', `PGPORT=${POSTGRES_CONTAINER_PORT}`, `PGUSER=${DATABASE_USER}`, `PGPASSWORD=${password}`];
+    return execInContainer(this.options.docker.getContainer(this.containerName('postgres')), command, { ...options, env });
   }
 
   private get passwordSecret(): string {

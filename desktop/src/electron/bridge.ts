@@ -61,10 +61,14 @@ export interface StatusView {
   firstRun: boolean;
 }
 
+/** `fpbackup`: the portable archive; `pg_dump`: a dump made in the PostgreSQL container (container mode only). */
+export type BackupFormat = 'fpbackup' | 'pg_dump';
+
 export interface BackupView {
   file: string;
   bytes: number;
   createdAt: string;
+  format: BackupFormat;
 }
 
 export interface SettingsView {
@@ -119,7 +123,7 @@ export interface ForpromptBridge {
   onTaskChange(listener: (task: TaskView) => void): () => void;
   getEngineLog(): Promise<string>;
   listBackups(): Promise<BackupView[]>;
-  backupNow(): Promise<TaskStarted>;
+  backupNow(format: BackupFormat): Promise<TaskStarted>;
   /** The system's file dialog; null when the user cancels it. */
   chooseBackupFile(): Promise<string | null>;
   restoreBackup(file: string): Promise<TaskStarted>;

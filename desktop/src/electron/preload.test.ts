@@ -17,6 +17,7 @@ async function loadPreload(): Promise<ForpromptBridge> {
 
 const sampleArguments: Partial<Record<BridgeOperation, unknown[]>> = {
   cancelTask: ['task-1'],
+  backupNow: ['pg_dump'],
   restoreBackup: ['/backups/a.fpbackup'],
   saveSettings: [{ enginePort: 3001 }],
   pullModel: ['llama3.1'],

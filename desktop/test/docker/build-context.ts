@@ -28,6 +28,10 @@ export function textFile(path: string, text: string, mode = 0o644): ContextEntry
   return { kind: 'text', path, text, mode };
 }
 
+export function symlink(path: string, target: string): ContextEntry {
+  return { kind: 'symlink', path, target };
+}
+
 /** A host directory copied recursively; symlinks stay symlinks (the ICU libraries would triple otherwise). */
 export async function hostTree(path: string, sourceDir: string, keep: (relativePath: string) => boolean = () => true) {
   const entries: ContextEntry[] = [];

@@ -23,6 +23,8 @@ export interface DockerTestContext {
   dockerHost: string;
   /** Stands in for postgres:16-alpine (same environment contract, pg_isready on PATH). */
   postgresImage: string;
+  /** The same contract from Debian's PostgreSQL 15, with pg_dump, pg_restore and psql inside (for the pg_dump backup format). */
+  postgres15Image: string;
   /** Stands in for ollama/ollama (same API subset, port, volume path, `ollama list`). */
   ollamaImage: string;
   /** `127.0.0.1:<port>` of a local registry; see pushImageToRegistry. */
@@ -35,6 +37,7 @@ export function dockerFromContext(): DockerTestContext {
     docker: dockerClient(dockerHost),
     dockerHost,
     postgresImage: inject('postgresImage'),
+    postgres15Image: inject('postgres15Image'),
     ollamaImage: inject('ollamaImage'),
     registryAddress: inject('registryAddress'),
   };

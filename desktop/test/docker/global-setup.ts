@@ -8,6 +8,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dockerHost: string;
     postgresImage: string;
+    postgres15Image: string;
     ollamaImage: string;
     registryAddress: string;
     /** This run's id (the vitest process id), for the com.forprompt.test.run label. */
@@ -36,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stopRegistry = registry.stop;
     project.provide('dockerHost', engine.dockerHost);
     project.provide('postgresImage', images.postgresImage);
+    project.provide('postgres15Image', images.postgres15Image);
     project.provide('ollamaImage', images.ollamaImage);
     project.provide('registryAddress', registry.address);
     project.provide('testRunId', runId);

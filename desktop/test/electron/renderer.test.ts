@@ -131,15 +131,17 @@ describe('the manager window (renderer) in Chromium, against a fake bridge', () 
     expect(await bar.count()).toBe(0);
   });
 
-  it('lists the backups and restores one only after confirmation', async () => {
+  it('lists the backups of both formats and restores one only after confirmation', async () => {
     const backups = [
-      { file: '/home/admin/.local/share/forprompt/backups/forprompt-2026-05-02T03-00-00-000Z.fpbackup', bytes: 5_400_000, createdAt: '2026-05-02T03:00:00.000Z' },
-      { file: '/home/admin/.local/share/forprompt/backups/forprompt-2026-05-01T03-00-00-000Z.fpbackup', bytes: 5_100_000, createdAt: '2026-05-01T03:00:00.000Z' },
+      { file: '/home/admin/.local/share/forprompt/backups/forprompt-2026-05-02T03-00-00-000Z.dump', bytes: 4_200_000, createdAt: '2026-05-02T03:00:00.000Z', format: 'pg_dump' as const },
+      { file: '/home/admin/.local/share/forprompt/backups/forprompt-2026-05-01T03-00-00-000Z.fpbackup', bytes: 5_100_000, createdAt: '2026-05-01T03:00:00.000Z', format: 'fpbackup' as const },
     ];
     await open(state({ backups }));
     await page.getByRole('button', { name: 'Backups' }).click();
     const rows = page.getByRole('row', { name: /forprompt-2026/ });
     await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toContain('pg_dump (container)');
+    expect(await rows.nth(1).innerText()).toContain('Portable archive');
 
     await rows.nth(1).getByRole('button', { name: 'Restore…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
@@ -155,14 +157,17 @@ describe('the manager window (renderer) in Chromium, against a fake bridge', () 
     await expect.poll(() => calls('restoreBackup')).toEqual([['restoreBackup', backups[1]!.file]]);
 
     await page.getByRole('button', { name: 'Back up now' }).click();
-    await expect.poll(() => calls('backupNow')).toHaveLength(1);
+    await expect.poll(() => calls('backupNow')).toEqual([['backupNow', 'fpbackup']]);
+    await page.getByRole('button', { name: 'Back up with pg_dump' }).click();
+    await expect.poll(() => calls('backupNow')).toEqual([['backupNow', 'fpbackup'], ['backupNow', 'pg_dump']]);
   });
 
-  it('says what to do when there are no backups yet', async () => {
-    await open(state());
+  it('says what to do when there are no backups yet, and offers pg_dump only with containers', async () => {
+    await open(state({ status: { ...runningStatus, database: 'embedded', stack: undefined } }));
     await page.getByRole('button', { name: 'Backups' }).click();
     await expect.poll(() => page.getByText('No backups yet').isVisible()).toBe(true);
     expect(await page.getByText('Click “Back up now” to write one.').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Back up with pg_dump' }).count()).toBe(0);
   });
 
   it('offers Start and Restore from a backup on first run', async () => {

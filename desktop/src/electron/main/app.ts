@@ -23,7 +23,7 @@ export const appFiles = {
 };
 
 const fileDialogs = {
-  backup: { title: 'Restore from a backup', filters: [{ name: 'ForPrompt backup', extensions: ['fpbackup'] }] },
+  backup: { title: 'Restore from a backup', filters: [{ name: 'ForPrompt backup', extensions: ['fpbackup', 'dump'] }] },
   update: { title: 'Install an update file', filters: [{ name: 'ForPrompt update', extensions: ['fpupdate'] }] },
 };
 
@@ -109,7 +109,7 @@ export function startApp(options: AppOptions = {}): Promise<RunningApp | undefin
       const tray = createTray(appFiles.trayIcon, {
         showWindow,
         openDashboard: () => void operations.openDashboard().catch((error: Error) => dialog.showErrorBox('ForPrompt', error.message)),
-        backupNow: () => void operations.backupNow(),
+        backupNow: () => void operations.backupNow('fpbackup'),
         quit: () => app.quit(),
       });
       const onStatus = (status: StatusView) => {

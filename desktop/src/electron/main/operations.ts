@@ -70,7 +70,9 @@ export function createOperations(options: OperationsOptions): BridgeOperations {
     cancelTask: async (id) => tasks.cancel(id),
     getEngineLog: async () => manager.logFile('engine').tail(200),
     listBackups: async () => listBackups(await backupDirectory(manager)),
-    backupNow: async () => ({ taskId: tasks.run('backup', 'Back up now', (context) => backupInstall(manager, context), (backup) => backup.file).id }),
+    backupNow: async (format) => ({
+      taskId: tasks.run('backup', format === 'pg_dump' ? 'Back up with pg_dump' : 'Back up now', (context) => backupInstall(manager, context, { format }), (backup) => backup.file).id,
+    }),
     chooseBackupFile: () => options.chooseFile('backup'),
     async restoreBackup(file) {
       if (!(await exists(file))) throw new Error(`${file} does not exist`);

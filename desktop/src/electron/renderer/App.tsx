@@ -53,7 +53,7 @@ export function App() {
           {shown === 'Status' && <StatusPage status={status.data} error={status.error} />}
           {shown === 'Tasks' && <TasksPage />}
           {shown === 'Logs' && <LogsPage />}
-          {shown === 'Backups' && <BackupsPage />}
+          {shown === 'Backups' && <BackupsPage database={status.data?.database} />}
           {shown === 'Models' && <ModelsPage defaultModel={currentSettings?.ollamaModel} />}
           {shown === 'Update' && <UpdatePage />}
           {shown === 'Settings' && currentSettings && <SettingsPage settings={currentSettings} onSaved={setSavedSettings} />}

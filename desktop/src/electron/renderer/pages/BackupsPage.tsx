@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { BackupFormat, StatusView } from '../../bridge.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { RestoreConfirm } from '../components/RestoreConfirm.js';
@@ -7,15 +8,19 @@ import { forprompt } from '../forprompt.js';
 import { fileName, formatBytes, formatTime } from '../format.js';
 import { useLastEnded, useLoad, useRunning } from '../hooks.js';
 
-export function BackupsPage() {
+const formatNames: Record<BackupFormat, string> = { fpbackup: 'Portable archive', pg_dump: 'pg_dump (container)' };
+
+/** `database`: where the data lives now; in container mode a pg_dump made in the container is offered too. */
+export function BackupsPage({ database }: { database?: StatusView['database'] }) {
   const backups = useLoad(() => forprompt().listBackups(), useLastEnded('backup', 'restore'));
   const running = useRunning('backup', 'restore');
   const [restoring, setRestoring] = useState<string>();
   const [error, setError] = useState<Error>();
-  const backupNow = () => {
+  const backupNow = (format: BackupFormat) => {
     setError(undefined);
-    forprompt().backupNow().catch(setError);
+    forprompt().backupNow(format).catch(setError);
   };
+  const backingUp = running.some((task) => task.kind === 'backup');
   const chooseFile = () => {
     setError(undefined);
     forprompt()
@@ -26,9 +31,14 @@ export function BackupsPage() {
     <>
       <h1>Backups</h1>
       <div className="actions">
-        <button type="button" className="primary" onClick={backupNow} disabled={running.some((task) => task.kind === 'backup')}>
+        <button type="button" className="primary" onClick={() => backupNow('fpbackup')} disabled={backingUp}>
           Back up now
         </button>
+        {database === 'container' && (
+          <button type="button" onClick={() => backupNow('pg_dump')} disabled={backingUp} title="A custom-format dump made by the PostgreSQL container's own pg_dump; restores into this container setup only">
+            Back up with pg_dump
+          </button>
+        )}
         <button type="button" onClick={chooseFile}>
           Restore from a file…
         </button>
@@ -45,6 +55,7 @@ export function BackupsPage() {
           <thead>
             <tr>
               <th>Backup</th>
+              <th>Format</th>
               <th>Written</th>
               <th>Size</th>
               <th />
@@ -54,6 +65,7 @@ export function BackupsPage() {
             {backups.data.map((backup) => (
               <tr key={backup.file}>
                 <td title={backup.file}>{fileName(backup.file)}</td>
+                <td>{formatNames[backup.format]}</td>
                 <td>{formatTime(backup.createdAt)}</td>
                 <td>{formatBytes(backup.bytes)}</td>
                 <td>
