@@ -84,7 +84,29 @@ describe('loadConfig', () => {
 
   it('infers the AI provider from the configured key and defaults Ollama to the local server', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).ai.provider).toBe('openai');
-    expect(loadConfig({ AI_PROVIDER: 'ollama' }).ai).toMatchObject({ provider: 'ollama', ollamaBaseUrl: 'http://127.0.0.1:11434', ollamaModel: 'llama3.1' });
+    expect(loadConfig({ AI_PROVIDER: 'ollama' }).ai).toMatchObject({ provider: 'ollama', ollama: { baseUrl: 'http://127.0.0.1:11434', model: 'llama3.1' } });
+    expect(loadConfig({ CUSTOM_AI_BASE_URL: 'http://localhost:1234/v1/' }).ai).toMatchObject({ provider: 'custom', custom: { baseUrl: 'http://localhost:1234/v1' } });
+  });
+
+  it('reads the AI base URLs, model, timeout and limit, with the providers’ own URLs by default', () => {
+    expect(loadConfig({}).ai).toMatchObject({
+      provider: null,
+      timeoutMs: 120_000,
+      rateLimitPerMinute: 60,
+      openrouter: { baseUrl: 'https://openrouter.ai/api/v1' },
+      openai: { baseUrl: 'https://api.openai.com/v1' },
+      anthropic: { baseUrl: 'https://api.anthropic.com' },
+    });
+    const ai = loadConfig({ AI_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: 'sk-ant-x', ANTHROPIC_BASE_URL: 'https://gateway.internal/anthropic/', AI_MODEL: 'claude-x', AI_TIMEOUT_SECONDS: '30', AI_RATE_LIMIT_PER_MINUTE: '0' }).ai;
+    expect(ai).toMatchObject({ provider: 'anthropic', model: 'claude-x', timeoutMs: 30_000, rateLimitPerMinute: 0, anthropic: { apiKey: 'sk-ant-x', baseUrl: 'https://gateway.internal/anthropic' } });
+  });
+
+  it('stops on a bad AI setting, naming the variable', () => {
+    expect(problems({ AI_PROVIDER: 'gemini' })[0]).toMatch(/^AI_PROVIDER: expected one of openrouter, openai, anthropic, ollama, custom/);
+    expect(problems({ AI_PROVIDER: 'custom' })).toEqual([expect.stringMatching(/^CUSTOM_AI_BASE_URL: required when AI_PROVIDER=custom/)]);
+    expect(problems({ OPENAI_BASE_URL: 'api.openai.com' })[0]).toMatch(/^OPENAI_BASE_URL: expected an http/);
+    expect(problems({ AI_TIMEOUT_SECONDS: '0' })[0]).toMatch(/^AI_TIMEOUT_SECONDS: /);
+    expect(problems({ CUSTOM_AI_API_KEY: 'x', AI_RATE_LIMIT_PER_MINUTE: '-1' }).map((line) => line.split(':')[0])).toEqual(['AI_RATE_LIMIT_PER_MINUTE']);
   });
 
   it('treats empty values as unset and parses TRUST_PROXY forms', () => {

@@ -27,6 +27,10 @@ export /** A per-minute request limit: a whole number, 0 turning the limit off. 
 const perMinute = (fallback: number) =>
   z.coerce.number({ error: 'expected a whole number of requests per minute (0 = no limit)' }).int('expected a whole number').min(0, 'expected 0 or more').default(fallback);
 
+/** The AI providers: `custom` is any server speaking OpenAI's chat completions API (vLLM, LM Studio, a gateway). */
+export const aiProviderNames = ['openrouter', 'openai', 'anthropic', 'ollama', 'custom'] as const;
+export type AiProviderName = (typeof aiProviderNames)[number];
+
 const envSchema = z.object({
   DATA_PROVIDER: z
     .enum(['embedded', 'postgresql', 'postgres', 'convex'], {
@@ -57,15 +61,21 @@ const envSchema = z.object({
   CONVEX_URL: httpUrl.optional(),
   NEXT_PUBLIC_CONVEX_URL: httpUrl.optional(),
   AI_PROVIDER: z
-    .enum(['openrouter', 'openai', 'anthropic', 'ollama'], {
-      error: 'expected one of openrouter, openai, anthropic, ollama',
-    })
+    .enum(aiProviderNames, { error: `expected one of ${aiProviderNames.join(', ')}` })
     .optional(),
+  AI_MODEL: optionalText,
+  AI_TIMEOUT_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int('expected a whole number of seconds').min(1, 'expected 1 or more').max(3600, 'expected at most 3600').default(120),
+  AI_RATE_LIMIT_PER_MINUTE: perMinute(60),
   OPENROUTER_API_KEY: optionalText,
+  OPENROUTER_BASE_URL: httpUrl.default('https://openrouter.ai/api/v1'),
   OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
   ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: httpUrl.default('https://api.anthropic.com'),
   OLLAMA_BASE_URL: httpUrl.optional(),
   OLLAMA_MODEL: z.string().trim().min(1).default('llama3.1'),
+  CUSTOM_AI_BASE_URL: httpUrl.optional(),
+  CUSTOM_AI_API_KEY: optionalText,
   ENCRYPTION_KEY: z
     .string()
     .trim()
@@ -109,8 +119,6 @@ const envSchema = z.object({
 /** Names of every variable the engine reads (for `.env.example` and docs). */
 export const configVariableNames = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
-export type AiProviderName = 'openrouter' | 'openai' | 'anthropic' | 'ollama';
-
 export interface Config {
   dataProvider: 'embedded' | 'postgresql' | 'convex';
   databaseUrl: string | undefined;
@@ -127,12 +135,20 @@ export interface Config {
   };
   convex: { deployment?: string; url?: string };
   ai: {
+    /** The instance's provider (AI_PROVIDER, else the first configured); null: AI is off unless an organization brings its own key. */
     provider: AiProviderName | null;
-    openrouterApiKey?: string;
-    openaiApiKey?: string;
-    anthropicApiKey?: string;
-    ollamaBaseUrl?: string;
-    ollamaModel: string;
+    /** AI_MODEL: the instance provider's default model instead of the built-in one. */
+    model?: string;
+    /** Longest wait for a whole call (retries included), or for the next event of a stream. */
+    timeoutMs: number;
+    /** AI requests per organization per minute, shared by replicas; 0 = no limit. */
+    rateLimitPerMinute: number;
+    openrouter: { apiKey?: string; baseUrl: string };
+    openai: { apiKey?: string; baseUrl: string };
+    anthropic: { apiKey?: string; baseUrl: string };
+    /** baseUrl is set when OLLAMA_BASE_URL is, or when AI_PROVIDER=ollama (the local default). */
+    ollama: { baseUrl?: string; model: string };
+    custom: { baseUrl?: string; apiKey?: string };
   };
   /** 32 bytes; undefined only with the embedded provider, which then keeps a generated key in `home`. */
   encryptionKey: Buffer | undefined;
@@ -200,11 +216,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     convex: { deployment: vars.CONVEX_DEPLOYMENT, url: vars.CONVEX_URL ?? vars.NEXT_PUBLIC_CONVEX_URL },
     ai: {
       provider: aiProvider,
-      openrouterApiKey: vars.OPENROUTER_API_KEY,
-      openaiApiKey: vars.OPENAI_API_KEY,
-      anthropicApiKey: vars.ANTHROPIC_API_KEY,
-      ollamaBaseUrl: vars.OLLAMA_BASE_URL ?? (aiProvider === 'ollama' ? 'http://127.0.0.1:11434' : undefined),
-      ollamaModel: vars.OLLAMA_MODEL,
+      model: vars.AI_MODEL,
+      timeoutMs: vars.AI_TIMEOUT_SECONDS * 1000,
+      rateLimitPerMinute: vars.AI_RATE_LIMIT_PER_MINUTE,
+      openrouter: { apiKey: vars.OPENROUTER_API_KEY, baseUrl: vars.OPENROUTER_BASE_URL },
+      openai: { apiKey: vars.OPENAI_API_KEY, baseUrl: vars.OPENAI_BASE_URL },
+      anthropic: { apiKey: vars.ANTHROPIC_API_KEY, baseUrl: vars.ANTHROPIC_BASE_URL },
+      ollama: { baseUrl: vars.OLLAMA_BASE_URL ?? (aiProvider === 'ollama' ? 'http://127.0.0.1:11434' : undefined), model: vars.OLLAMA_MODEL },
+      custom: { baseUrl: vars.CUSTOM_AI_BASE_URL, apiKey: vars.CUSTOM_AI_API_KEY },
     },
     encryptionKey: vars.ENCRYPTION_KEY ? (decodeKey(vars.ENCRYPTION_KEY) ?? undefined) : undefined,
     // Behind a wildcard bind, links must not say 0.0.0.0: default to this machine's name for it.
@@ -250,6 +269,7 @@ function crossFieldProblems(vars: Partial<Record<(typeof configVariableNames)[nu
   const keyVariable = { openrouter: 'OPENROUTER_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
   const chosen = vars.AI_PROVIDER as keyof typeof keyVariable | undefined;
   if (chosen && chosen in keyVariable && !vars[keyVariable[chosen]]) problems.push(`${keyVariable[chosen]}: required when AI_PROVIDER=${chosen}`);
+  if (vars.AI_PROVIDER === 'custom' && !vars.CUSTOM_AI_BASE_URL) problems.push('CUSTOM_AI_BASE_URL: required when AI_PROVIDER=custom (the server\'s OpenAI API root, e.g. http://localhost:1234/v1)');
   // Each FORPROMPT_INIT_* part needs the one it belongs to.
   const initNeeds = [
     ['FORPROMPT_INIT_USER_EMAIL', 'FORPROMPT_INIT_USER_PASSWORD'],
@@ -272,6 +292,7 @@ function inferAiProvider(vars: ParsedVars): AiProviderName | null {
   if (vars.OPENAI_API_KEY) return 'openai';
   if (vars.ANTHROPIC_API_KEY) return 'anthropic';
   if (vars.OLLAMA_BASE_URL) return 'ollama';
+  if (vars.CUSTOM_AI_BASE_URL) return 'custom';
   return null;
 }
 

@@ -63,8 +63,8 @@ export class UnsupportedMediaTypeError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests') {
-    super(429, 'rate_limited', message, { retryAfter: retryAfterSeconds });
+  constructor(readonly retryAfterSeconds: number, message = 'Too many requests', code = 'rate_limited', details: Record<string, unknown> = {}) {
+    super(429, code, message, { ...details, retryAfter: retryAfterSeconds });
   }
 }
 

@@ -2,7 +2,7 @@ import type { MemberRole } from '../data/provider.js';
 
 /**
  * The permission matrix, in one place. Routes declare the permission they need; nothing else checks
- * roles. viewer reads; member edits prompts, versions and tools; admin also manages keys, members,
+ * roles. viewer reads; member edits prompts, versions and tools and uses the AI features; admin also manages keys, members,
  * webhooks, provider keys, projects and protected labels, and reads the audit log; owner also deletes
  * the organization.
  *
@@ -18,6 +18,7 @@ export const permissionMatrix = {
   'tool.read': 'viewer',
   'prompt.write': 'member',
   'tool.write': 'member',
+  'ai.use': 'member',
   'org.manage': 'admin',
   'member.manage': 'admin',
   'project.manage': 'admin',

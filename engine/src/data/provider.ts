@@ -6,6 +6,7 @@
  * mutation does that in one call; a transaction spanning several provider calls cannot exist there).
  * No SQL or Drizzle types cross this boundary. Later issues add methods feature by feature.
  */
+import type { AiUsageStore } from './ai-usage.js';
 import type { AnalyticsStore } from './analytics.js';
 import type { ClerkSyncStore } from './clerk-sync.js';
 import type { PromotionStore, PromptStore } from './prompts.js';
@@ -397,6 +398,8 @@ export interface DataProvider {
   readonly promotions: PromotionStore;
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;
+  /** Every LLM call the appliance makes (ai_usage_logs) and the organizations' usage counters. */
+  readonly aiUsage: AiUsageStore;
   readonly audit: AuditStore;
   /** Mirrors Clerk's users, organizations, memberships and invitations (AUTH_PROVIDER=clerk). */
   readonly clerk: ClerkSyncStore;

@@ -145,7 +145,7 @@ describe('the engine app', () => {
         version: '0.0.0-test',
         authProvider: 'local',
         dataProvider: 'postgresql',
-        ai: { enabled: false, provider: null },
+        ai: { enabled: false, provider: null, defaultModel: null },
         clerkPublishableKey: null,
         publicUrl: 'http://127.0.0.1:3000',
       });

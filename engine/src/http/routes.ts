@@ -1,3 +1,4 @@
+import { aiRoutes } from '../ai/routes.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { clerkWebhookRoutes } from '../auth/clerk/webhook.js';
@@ -19,5 +20,5 @@ import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...aiRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes()];
 }

@@ -7,6 +7,7 @@ import { ApiKeyCache } from '../access/api-key-cache.js';
 import { ApiRateLimiter } from '../access/api-rate-limit.js';
 import { PromptCache } from '../prompts/cache.js';
 import { EventDelivery } from '../events/delivery.js';
+import { AiService } from '../ai/service.js';
 
 /** What route handlers may use: built once at boot and passed to every handler. */
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   apiRateLimiter: ApiRateLimiter;
   /** Domain events from the outbox, delivered through the job queue (started by the engine). */
   events: EventDelivery;
+  /** The AI providers: which one an organization uses, its request limit, usage recording. */
+  ai: AiService;
 }
 
 export interface ServiceInputs {
@@ -38,9 +41,11 @@ export interface ServiceInputs {
 }
 
 export function createServices({ encryptionKey, identify = localIdentity, ...rest }: ServiceInputs): Services {
+  const secretBox = new SecretBox(encryptionKey);
   const services = {
     ...rest,
-    secretBox: new SecretBox(encryptionKey),
+    secretBox,
+    ai: new AiService({ config: rest.config, provider: rest.provider, secretBox, logger: rest.logger }),
     promptCache: new PromptCache(rest.provider.prompts, rest.provider.changeFeed),
     apiKeyCache: new ApiKeyCache(rest.provider.apiKeys, rest.provider.changeFeed),
     events: new EventDelivery(rest.provider, rest.logger),

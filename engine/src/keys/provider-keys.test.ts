@@ -54,6 +54,15 @@ describe('provider keys and the audit export', () => {
     expect(duplicate.status).toBe(409);
   });
 
+  it('refuses a custom provider key without the base URL of its server', async () => {
+    const path = `/api/dashboard/orgs/${owner.orgId}/provider-keys`;
+    const refused = await call(path, { method: 'POST', body: JSON.stringify({ service: 'custom', name: 'Local vLLM', apiKey: 'sk-local-0123456789' }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { details: { issues: [{ path: 'body.baseUrl' }] } } });
+    const accepted = await call(path, { method: 'POST', body: JSON.stringify({ service: 'custom', name: 'Local vLLM', apiKey: 'sk-local-0123456789', baseUrl: 'http://llm.internal:8000/v1' }) });
+    expect(accepted.status).toBe(201);
+  });
+
   it('exports the filtered audit log as CSV, neutralising spreadsheet formulas', async () => {
     await call(`/api/dashboard/orgs/${owner.orgId}/projects`, { method: 'POST', body: JSON.stringify({ name: '=HYPERLINK("http://evil")' }) });
     const response = await call(`/api/dashboard/orgs/${owner.orgId}/audit.csv?action=project.created`);

@@ -30,7 +30,7 @@ const createProviderKeyBody = z.strictObject({
   name: displayName,
   apiKey: text(500).transform((value) => value.trim()).pipe(z.string().min(8, 'that does not look like an API key')),
   baseUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
-});
+}).refine((body) => body.service !== 'custom' || body.baseUrl !== null, { path: ['baseUrl'], message: 'required for a custom provider: its OpenAI-compatible endpoint, e.g. http://llm.internal:8000/v1' });
 const orgParams = z.object({ orgId: z.uuid() });
 
 /** A fresh key: the secret (shown once) and what is stored of it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiProviderNames } from '../config.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { defineRoute, type AnyRouteDefinition } from '../http/registry.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
@@ -19,7 +20,9 @@ export const publicConfigResponse = z.object({
   version: z.string(),
   authProvider: z.enum(['local', 'clerk']),
   dataProvider: z.enum(['embedded', 'postgresql', 'convex']),
-  ai: z.object({ enabled: z.boolean(), provider: z.enum(['openrouter', 'openai', 'anthropic', 'ollama']).nullable() }),
+  ai: z
+    .object({ enabled: z.boolean(), provider: z.enum(aiProviderNames).nullable(), defaultModel: z.string().nullable() })
+    .describe("The instance's own AI provider; organizations may also bring their own provider keys (GET /api/dashboard/orgs/{orgId}/ai)"),
   clerkPublishableKey: z.string().nullable(),
   publicUrl: z.string().describe('The address users and applications reach this engine at (PUBLIC_URL)'),
 });
@@ -68,11 +71,11 @@ export function systemRoutes(allRoutes: () => AnyRouteDefinition[]): AnyRouteDef
       summary: 'Public, non-secret facts the dashboard needs before sign-in',
       tags: ['system'],
       responses: { 200: { description: 'Instance configuration', schema: publicConfigResponse } },
-      handler: async (_input, { services: { config, provider, version } }) => ({
+      handler: async (_input, { services: { ai, config, provider, version } }) => ({
         version,
         authProvider: config.auth.provider,
         dataProvider: provider.kind,
-        ai: { enabled: config.ai.provider !== null, provider: config.ai.provider },
+        ai: ai.instanceStatus(),
         clerkPublishableKey: config.auth.provider === 'clerk' ? (config.auth.clerk.publishableKey ?? null) : null,
         publicUrl: config.publicUrl,
       }),

@@ -7,7 +7,8 @@ import { createPostgresProvider } from '../../src/data/postgres/provider.js';
 import type { DataProvider, MemberRole, WriteContext } from '../../src/data/provider.js';
 import type { AnyRouteDefinition } from '../../src/http/registry.js';
 import { apiKeyPrefix, generateApiKey, randomToken, sha256Hex } from '../../src/lib/tokens.js';
-import { serveApp, silentLogger, testServices } from '../helpers/app.js';
+import { serveApp, silentLogger, testConfig, testServices } from '../helpers/app.js';
+import { openAiWire, startFakeLlm } from '../helpers/fake-llm.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { Api, describeResponse, errorOf, sessionCookie, type ApiResponse, type Credentials } from './http-client.js';
 
@@ -153,7 +154,11 @@ export const linkToken = (url: string, marker: string) => url.slice(url.indexOf(
 export async function startWorld(): Promise<World> {
   const database = await createTestDatabase();
   const provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-  const server = await serveApp(provider);
+  // Every organization here has an OpenAI provider key: AI routes reach this local stand-in, never the internet.
+  const llm = await startFakeLlm();
+  llm.on('POST /v1/chat/completions', openAiWire.completion('ok'));
+  llm.on('GET /v1/models', openAiWire.models(['gpt-test']));
+  const server = await serveApp(provider, { config: testConfig({ OPENAI_BASE_URL: `${llm.url}/v1` }) });
   const api = new Api(server.url);
   const services = testServices(provider);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
@@ -351,6 +356,7 @@ export async function startWorld(): Promise<World> {
     async close() {
       api.close();
       await server.close();
+      await llm.close();
       await pool.end();
       await provider.close();
       await database.drop();

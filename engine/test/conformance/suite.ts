@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../src/errors.js';
 import type { IngestEvent } from '@forprompt/sdk/ingest';
+import type { AiCallRecord } from '../../src/data/ai-usage.js';
 import type { DataProvider, OutboxEvent, WriteContext } from '../../src/data/provider.js';
 
 export interface ProviderUnderTest {
@@ -454,6 +455,50 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         expect(await provider.rateLimits.purgeExpired()).toBeGreaterThanOrEqual(1);
         // Purged: the next hit opens a fresh window with the full allowance.
         expect(await provider.rateLimits.hit(key, { limit: 3, windowSeconds: 60 })).toMatchObject({ allowed: true, remaining: 2 });
+      });
+    });
+
+    describe('AI usage', () => {
+      const call = (organizationId: string, extra: Partial<AiCallRecord> = {}): AiCallRecord => ({
+        organizationId,
+        projectId: null,
+        userId: null,
+        feature: 'analysis',
+        provider: 'openai',
+        model: 'gpt-test',
+        providerKeyId: null,
+        inputTokens: 100,
+        outputTokens: 20,
+        latencyMs: 812.4,
+        status: 'ok',
+        errorCode: null,
+        ...extra,
+      });
+
+      it("records calls from every replica and adds their tokens to the organization's month", async () => {
+        const { user, organization } = await userAndOrganization('AI usage');
+        const project = await provider.projects.create(system, organization.id, { name: 'Assistant' });
+        await Promise.all([
+          provider.aiUsage.record(call(organization.id, { projectId: project.id, userId: user.id })),
+          replica().aiUsage.record(call(organization.id, { inputTokens: 7, outputTokens: 3 })),
+          provider.aiUsage.record(call(organization.id, { status: 'error', errorCode: 'ai_timeout', inputTokens: 0, outputTokens: 0 })),
+        ]);
+        await provider.aiUsage.countRuns(organization.id, 'analysisRuns');
+        await replica().aiUsage.countRuns(organization.id, 'tests', 4);
+        const calls = await provider.aiUsage.list(organization.id);
+        expect(calls).toHaveLength(3);
+        expect(calls.find((entry) => entry.projectId === project.id)).toMatchObject({ userId: user.id, feature: 'analysis', latencyMs: 812, status: 'ok' });
+        expect(calls.find((entry) => entry.status === 'error')).toMatchObject({ errorCode: 'ai_timeout', inputTokens: 0 });
+        expect(await provider.aiUsage.counters(organization.id)).toMatchObject({ aiTokens: 130, tests: 4, analysisRuns: 1, traces: 0 });
+        expect(await provider.aiUsage.counters(organization.id, new Date('2001-01-15T00:00:00Z'))).toMatchObject({ periodStart: '2001-01-01', aiTokens: 0 });
+      });
+
+      it('records a call whose project or provider key was deleted meanwhile, without them', async () => {
+        const { organization } = await userAndOrganization('AI usage, deleted');
+        const gone = await provider.projects.create(system, organization.id, { name: 'Gone' });
+        await provider.projects.delete(system, organization.id, gone.id);
+        await provider.aiUsage.record(call(organization.id, { projectId: gone.id, providerKeyId: gone.id }));
+        expect(await provider.aiUsage.list(organization.id)).toEqual([expect.objectContaining({ projectId: null, providerKeyId: null })]);
       });
     });
 

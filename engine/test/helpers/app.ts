@@ -24,8 +24,11 @@ export function testServices(provider: DataProvider, config: Config = testConfig
 
 export const silentLogger = pino({ level: 'silent' });
 
+/** No test reaches a real AI provider: their URLs point at a closed local port unless a test gives its own server. */
+const OFFLINE_AI = { OPENROUTER_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ FORPROMPT_HOME: '/tmp/forprompt-test-home', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ FORPROMPT_HOME: '/tmp/forprompt-test-home', LOG_LEVEL: 'silent', ...OFFLINE_AI, ...overrides });
 }
 
 /**

@@ -7,6 +7,7 @@ import { onCommit } from './write.js';
 import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
+import { aiUsageStore } from './stores/ai-usage.js';
 import { analyticsStore } from './stores/analytics.js';
 import { apiKeyStore } from './stores/api-keys.js';
 import { auditStore } from './stores/audit.js';
@@ -73,6 +74,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     analytics: analyticsStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
+    aiUsage: aiUsageStore(db),
     audit: auditStore(db),
     clerk: clerkSyncStore(db),
     outbox: outboxStore(db),

@@ -39,3 +39,7 @@ export type ReportOutcome = (typeof reportOutcome.enumValues)[number];
 
 export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', ['pending', 'succeeded', 'failed']);
 export type WebhookDeliveryStatus = (typeof webhookDeliveryStatus.enumValues)[number];
+
+// How an AI call the appliance made ended: answered, failed, or given up by the caller.
+export const aiCallStatus = pgEnum('ai_call_status', ['ok', 'error', 'cancelled']);
+export type AiCallStatus = (typeof aiCallStatus.enumValues)[number];

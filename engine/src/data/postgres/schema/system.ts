@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, date, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, jsonObject, timestamptz, updatedAt } from './columns.js';
-import { auditActorType } from './enums.js';
-import { organizations, users } from './identity.js';
+import { aiCallStatus, auditActorType } from './enums.js';
+import { organizationApiKeys, organizations, users } from './identity.js';
 import { projectApiKeys, projects } from './projects.js';
 
 export const auditLog = pgTable(
@@ -136,6 +136,7 @@ export type OrganizationUsage = typeof organizationUsage.$inferSelect;
 export type NewOrganizationUsage = typeof organizationUsage.$inferInsert;
 
 // One row per call the appliance itself makes to an LLM (analysis, edit, test, reports, ...).
+// `operation` is the feature that made the call; provider_key_id the organization's own key, if used.
 export const aiUsageLogs = pgTable(
   'ai_usage_logs',
   {
@@ -148,8 +149,12 @@ export const aiUsageLogs = pgTable(
     operation: text('operation').notNull(),
     provider: text('provider').notNull(),
     model: text('model').notNull(),
+    providerKeyId: uuid('provider_key_id').references(() => organizationApiKeys.id, { onDelete: 'set null' }),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
+    latencyMs: integer('latency_ms').notNull().default(0),
+    status: aiCallStatus('status').notNull().default('ok'),
+    errorCode: text('error_code'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -157,6 +162,13 @@ export const aiUsageLogs = pgTable(
     index('ai_usage_logs_project_idx')
       .on(t.projectId)
       .where(sql`${t.projectId} IS NOT NULL`),
+    // Keep the ON DELETE SET NULL of users and provider keys from scanning the whole log.
+    index('ai_usage_logs_user_idx')
+      .on(t.userId)
+      .where(sql`${t.userId} IS NOT NULL`),
+    index('ai_usage_logs_provider_key_idx')
+      .on(t.providerKeyId)
+      .where(sql`${t.providerKeyId} IS NOT NULL`),
   ],
 );
 export type AiUsageLog = typeof aiUsageLogs.$inferSelect;

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { aiProviderNames } from '../config.js';
+import { text } from '../http/fields.js';
+
+export const aiProviderName = z.enum(aiProviderNames);
+const providerSource = z.enum(['instance', 'organization']).describe("instance: the engine's own configuration; organization: the organization's provider key");
+const tokenUsage = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() });
+
+export const orgParams = z.object({ orgId: z.uuid() });
+
+/** What every AI endpoint's 409 says (see AiDisabledError). */
+export const AI_DISABLED_RESPONSE = { description: 'No AI provider is configured for the instance nor the organization (ai_disabled; details.hint says how to enable one)' };
+
+export const aiStatusView = z.object({
+  enabled: z.boolean(),
+  provider: aiProviderName.nullable(),
+  source: providerSource.nullable(),
+  defaultModel: z.string().nullable().describe('Null for a custom server without AI_MODEL: the first model it lists is used'),
+  hint: z.string().optional().describe('How to enable AI, when it is off'),
+});
+
+export const modelsQuery = z.object({ provider: aiProviderName.optional().describe("Another provider than the organization's default") });
+
+export const modelsView = z.object({
+  provider: aiProviderName,
+  source: providerSource,
+  defaultModel: z.string().nullable(),
+  models: z.array(z.object({ id: z.string(), name: z.string().optional(), contextLength: z.number().int().optional() })),
+  modelsSource: z.enum(['provider', 'fallback']).describe("fallback: the provider's list could not be read; these are its usual models"),
+});
+
+export const checkBody = z.strictObject({
+  provider: aiProviderName.optional(),
+  model: text(200).trim().min(1, 'required when given').optional(),
+});
+
+const checkCommon = { provider: aiProviderName, source: providerSource, latencyMs: z.number() };
+export const checkView = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), ...checkCommon, model: z.string(), reply: z.string(), usage: tokenUsage }),
+  z.object({
+    ok: z.literal(false),
+    ...checkCommon,
+    model: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).describe('Why the provider failed: ai_provider_auth_failed, ai_model_not_found, ai_timeout, …'),
+  }),
+]);
