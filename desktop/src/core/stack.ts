@@ -4,7 +4,9 @@ import type Docker from 'dockerode';
 import pg from 'pg';
 import { z } from 'zod';
 import { execInContainer, type ExecOptions, type ExecResult } from './container-exec.js';
+import { demuxFrames, demuxLogs } from './container-logs.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
+import { serviceContainerSpec } from './stack-spec.js';
 import { choosePort, isPortFree } from './ports.js';
 import { imageIsPresent, pullImage } from './pull.js';
 import type { SecretStore } from './secrets.js';
@@ -271,35 +273,8 @@ export class Stack {
   }
 
   private async containerSpec(service: ServiceName, image: string, hostPort: number): Promise<Docker.ContainerCreateOptions> {
-    const containerPort = `${service === 'postgres' ? POSTGRES_CONTAINER_PORT : OLLAMA_CONTAINER_PORT}/tcp`;
-    const seconds = (value: number) => value * 1_000_000_000;
-    const common = {
-      name: this.containerName(service),
-      Image: image,
-      Labels: this.labels(service),
-      ExposedPorts: { [containerPort]: {} },
-      HostConfig: {
-        // Published on loopback only: nothing outside this machine reaches the database.
-        PortBindings: { [containerPort]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
-        NetworkMode: this.networkName,
-        RestartPolicy: { Name: 'unless-stopped' },
-      },
-      NetworkingConfig: { EndpointsConfig: { [this.networkName]: { Aliases: [service] } } },
-    };
-    if (service === 'postgres') {
-      const password = await this.options.secrets.getOrCreate(this.passwordSecret);
-      return {
-        ...common,
-        Env: [`POSTGRES_USER=${DATABASE_USER}`, `POSTGRES_PASSWORD=${password}`, `POSTGRES_DB=${DATABASE_NAME}`, 'PGDATA=/var/lib/postgresql/data/pgdata'],
-        Healthcheck: { Test: ['CMD-SHELL', `pg_isready -h 127.0.0.1 -U ${DATABASE_USER} -d ${DATABASE_NAME}`], Interval: seconds(1), Timeout: seconds(5), Retries: 5, StartPeriod: seconds(60) },
-        HostConfig: { ...common.HostConfig, Mounts: [{ Type: 'volume', Source: this.volumeName(service), Target: '/var/lib/postgresql/data' }] },
-      };
-    }
-    return {
-      ...common,
-      Healthcheck: { Test: ['CMD', 'ollama', 'list'], Interval: seconds(1), Timeout: seconds(5), Retries: 5, StartPeriod: seconds(60) },
-      HostConfig: { ...common.HostConfig, Mounts: [{ Type: 'volume', Source: this.volumeName(service), Target: '/root/.ollama' }] },
-    };
+    const password = service === 'postgres' ? await this.options.secrets.getOrCreate(this.passwordSecret) : undefined;
+    return serviceContainerSpec({ service, name: this.containerName(service), image, hostPort, network: this.networkName, volume: this.volumeName(service), labels: this.labels(service), password });
   }
 
   /**
@@ -364,23 +339,4 @@ export class Stack {
 
 export function databaseUrl(password: string, port: number, database = DATABASE_NAME): string {
   return `postgres://${DATABASE_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-}
-
-/** Docker multiplexes stdout/stderr in 8-byte-headed frames when the container has no TTY. */
-export function demuxLogs(output: Buffer | string): string {
-  if (typeof output === 'string') return output;
-  const { text, rest } = demuxFrames(output);
-  return text + rest.toString('utf8');
-}
-
-function demuxFrames(buffer: Buffer): { text: string; rest: Buffer } {
-  let offset = 0;
-  let text = '';
-  while (buffer.length - offset >= 8 && buffer[offset]! <= 2 && buffer.readUInt16BE(offset + 1) === 0) {
-    const size = buffer.readUInt32BE(offset + 4);
-    if (buffer.length - offset - 8 < size) break;
-    text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
-  }
-  return { text, rest: buffer.subarray(offset) };
 }
