@@ -105,8 +105,8 @@ export interface DashboardSession {
  * A fresh engine, a 1280×800 page collecting uncaught errors, and the first-run setup done through
  * the API (it signs this page in), for files that test a dashboard feature rather than onboarding.
  */
-export async function startDashboardSession(options: { screenshotPrefix: string }): Promise<DashboardSession> {
-  const { engine, databaseUrl, stop: stopEngine } = await startTestEngine();
+export async function startDashboardSession(options: { screenshotPrefix: string; /** Extra engine environment (e.g. an AI provider). */ env?: Record<string, string> }): Promise<DashboardSession> {
+  const { engine, databaseUrl, stop: stopEngine } = await startTestEngine(options.env);
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();

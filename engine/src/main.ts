@@ -21,6 +21,7 @@ import { resolveEncryptionKey, verifyEncryptionKey } from './system/encryption-k
 import { applyInitialization } from './system/init.js';
 import { scheduleMaintenance } from './system/maintenance.js';
 import { scheduleTraceRetention } from './traces/retention-job.js';
+import { startReportWorker } from './reports/job.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
@@ -63,6 +64,7 @@ class Engine {
     // Background upkeep starts after the engine is ready, and never holds up the boot.
     scheduleMaintenance(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling maintenance failed'));
     scheduleTraceRetention(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling trace retention failed'));
+    startReportWorker(this.services).catch((error: unknown) => logger.error({ err: error }, 'Starting the report worker failed'));
     this.services.events.start().catch((error: unknown) => logger.error({ err: error }, 'Starting event delivery failed'));
     logger.info(
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },

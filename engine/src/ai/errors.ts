@@ -56,6 +56,7 @@ export class AiOutputError extends AppError {
     readonly issues: string[],
     readonly attempts: number,
   ) {
-    super(502, 'ai_invalid_output', message, { issues, attempts });
+    // `details.issues` is the envelope's list of invalid request fields (path, message); the model's problems are named apart.
+    super(502, 'ai_invalid_output', message, { problems: issues, attempts });
   }
 }

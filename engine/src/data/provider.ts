@@ -8,6 +8,8 @@
  */
 import type { AiUsageStore } from './ai-usage.js';
 import type { AnalyticsStore } from './analytics.js';
+import type { PromptAnalysisStore } from './prompt-analyses.js';
+import type { ReportStore } from './reports.js';
 import type { ClerkSyncStore } from './clerk-sync.js';
 import type { PromotionStore, PromptStore } from './prompts.js';
 import type { TraceStore } from './traces.js';
@@ -400,6 +402,10 @@ export interface DataProvider {
   readonly providerKeys: ProviderKeyStore;
   /** Every LLM call the appliance makes (ai_usage_logs) and the organizations' usage counters. */
   readonly aiUsage: AiUsageStore;
+  /** The AI's stored reviews of prompt versions (prompt_analysis_results). */
+  readonly promptAnalyses: PromptAnalysisStore;
+  /** AI report runs and the conversation, batch and version reports they write. */
+  readonly reports: ReportStore;
   readonly audit: AuditStore;
   /** Mirrors Clerk's users, organizations, memberships and invitations (AUTH_PROVIDER=clerk). */
   readonly clerk: ClerkSyncStore;

@@ -47,6 +47,8 @@ export interface Target {
   traceId: string;
   /** A model price of the organization. */
   priceId: string;
+  /** A report run of the prompt `key` (made through the provider; never queued). */
+  runId: string;
 }
 
 export interface OrgFixture extends Target {
@@ -154,9 +156,15 @@ export const linkToken = (url: string, marker: string) => url.slice(url.indexOf(
 export async function startWorld(): Promise<World> {
   const database = await createTestDatabase();
   const provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+  const reportRunOf = async (organizationId: string, projectId: string, promptKey: string) => {
+    const prompt = (await provider.prompts.get(projectId, promptKey))!;
+    return provider.reports.createRun({ organizationId, projectId, promptId: prompt.id, versionNumber: null, force: false, conversationLimit: 1, createdBy: null });
+  };
   // Every organization here has an OpenAI provider key: AI routes reach this local stand-in, never the internet.
   const llm = await startFakeLlm();
-  llm.on('POST /v1/chat/completions', openAiWire.completion('ok'));
+  // A prompt analysis gets a valid analysis, any other call `ok`.
+  const analysis = { clarityScore: 7, overallAssessment: 'Clear enough.', improvements: [], edgeCases: [], optimizations: [] };
+  llm.on('POST /v1/chat/completions', (request) => openAiWire.completion(JSON.stringify(request.body).includes('clarityScore') ? JSON.stringify(analysis) : 'ok'));
   llm.on('GET /v1/models', openAiWire.models(['gpt-test']));
   const server = await serveApp(provider, { config: testConfig({ OPENAI_BASE_URL: `${llm.url}/v1` }) });
   const api = new Api(server.url);
@@ -224,7 +232,8 @@ export async function startWorld(): Promise<World> {
     expect(traced.body.results?.[0]?.status, describeResponse(traced)).toBe(201);
     const price = await api.post<{ id: string }>(`/api/dashboard/orgs/${orgId}/model-prices`, { modelPattern: `model-${label.toLowerCase()}-*`, inputPricePerMillion: 1, outputPricePerMillion: 2 }, { session: owner });
     expectStatus(price, 201);
-    return { priceId: price.body.id, projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, ...pending, ...gate };
+    const run = await reportRunOf(orgId, project.id, promptKey);
+    return { priceId: price.body.id, projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, runId: run.id, ...pending, ...gate };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -302,6 +311,7 @@ export async function startWorld(): Promise<World> {
     const traceId = unique('trace');
     await provider.traces.ingest(ctx, project.id, [{ id: unique('event'), timestamp: new Date().toISOString(), type: 'trace-create', body: { id: traceId, name: 'Sandbox trace' } }]);
     const price = await provider.traces.createPrice(ctx, organization.id, { modelPattern: 'sandbox-model', inputPricePerMillion: 1, outputPricePerMillion: 2 });
+    const run = await reportRunOf(organization.id, project.id, prompt.key);
     return {
       priceId: price.id,
       orgId: organization.id,
@@ -318,6 +328,7 @@ export async function startWorld(): Promise<World> {
       label: 'gated',
       requestId: asked.promotionRequests[0]!.id,
       traceId,
+      runId: run.id,
     };
   };
 

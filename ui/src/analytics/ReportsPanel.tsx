@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useEngineConfig } from '../app/engineConfig';
 import { formatDateTime } from '../app/format';
 import { Panel } from '../app/Panel';
-import { usePromptReports, type StoredReports } from './api';
+import { useOrganizationAi, usePromptReports, type StoredReports } from './api';
+import { GenerateReports } from './GenerateReports';
 
 const reportKinds = [
   { title: 'Conversation reports', what: 'a success score (1–10), the outcome (success, partial, failed), critical points and issues for each conversation' },
@@ -11,14 +11,18 @@ const reportKinds = [
   { title: 'Version success reports', what: "a version's success rate, strengths, weaknesses and suggestions, to compare it with the others" },
 ] as const;
 
-/** The AI-written reports of the chosen prompt, once an AI provider has written some; until then, what they are and what enables them. */
+/**
+ * The AI-written reports of the chosen prompt, with the button that generates them (a run on the engine);
+ * without reports, what they are and what enables them.
+ */
 export function ReportsPanel({ organizationId, projectId, promptKey }: { organizationId: string; projectId: string; promptKey: string | null }) {
-  const config = useEngineConfig();
+  const ai = useOrganizationAi(organizationId);
   const reports = usePromptReports(organizationId, projectId, promptKey);
-  const provider = config.isSuccess && config.data.ai.enabled ? config.data.ai.provider : null;
+  const provider = ai.data?.enabled ? ai.data.provider : null;
   const stored = reports.data && reports.data.conversations.length + reports.data.batches.length + reports.data.versions.length > 0 ? reports.data : null;
   return (
     <Panel title={promptKey ? `AI reports on ${promptKey}` : 'AI reports'} description="Written by an AI model from your traces." testId="analytics-reports">
+      {promptKey && <GenerateReports organizationId={organizationId} projectId={projectId} promptKey={promptKey} explainDisabled={stored !== null} />}
       {stored ? (
         <StoredReportLists reports={stored} />
       ) : (
@@ -32,13 +36,15 @@ export function ReportsPanel({ organizationId, projectId, promptKey }: { organiz
           </ul>
           {provider ? (
             <p className="muted" data-testid="reports-none-yet">
-              AI provider <strong>{provider}</strong> is configured; {promptKey ? 'no report has been written about this prompt yet' : 'reports are written per prompt'}.
+              AI provider <strong>{provider}</strong> is configured; {promptKey ? 'no report has been written about this prompt yet: generate them above' : 'reports are written per prompt'}.
             </p>
           ) : (
-            <p className="note" data-testid="reports-need-ai">
-              To enable reports, configure an AI provider: set <code>AI_PROVIDER</code> and its API key on the engine (see <code>.env.example</code>), or add a
-              provider key under Settings → Provider keys. Report generation ships with the engine's AI features.
-            </p>
+            ai.data?.enabled === false && (
+              <p className="note" data-testid="reports-need-ai">
+                To enable reports, configure an AI provider: set <code>AI_PROVIDER</code> and its API key on the engine (see <code>.env.example</code>), or have an
+                admin add a provider key under Settings → Provider keys.
+              </p>
+            )
           )}
         </>
       )}

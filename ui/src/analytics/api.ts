@@ -1,5 +1,5 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../app/api';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiFetch, apiSend } from '../app/api';
 import type { StoredReports as EngineReports } from '../../../engine/src/data/analytics';
 
 /** engine/src/analytics/schema.ts, as JSON carries it (times as ISO strings). */
@@ -156,8 +156,57 @@ export type StoredReports = { [Kind in keyof EngineReports]: Array<WithIsoTime<E
 
 export function usePromptReports(organizationId: string, projectId: string, promptKey: string | null) {
   return useQuery({
-    queryKey: [...analyticsKey(organizationId, projectId), 'reports', promptKey],
+    queryKey: reportsKey(organizationId, projectId, promptKey),
     queryFn: () => apiFetch<StoredReports>(`${promptBase(organizationId, projectId, promptKey!)}/reports`),
     enabled: promptKey !== null && organizationId !== '' && projectId !== '',
   });
 }
+
+/** A report run as the engine sends it (engine/src/reports/schema.ts runView). */
+export interface ReportRun {
+  id: string;
+  promptKey: string;
+  promptVersion: number | null;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  conversationsTotal: number;
+  conversationsDone: number;
+  conversationsFailed: number;
+  batchReports: number;
+  versionReports: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export const isRunGoing = (run: ReportRun | null | undefined) => run?.status === 'queued' || run?.status === 'running';
+const RUN_POLL_MS = 1000;
+
+/** The prompt's newest report run, polled while it goes. */
+export function useLatestReportRun(organizationId: string, projectId: string, promptKey: string | null) {
+  return useQuery({
+    queryKey: [...analyticsKey(organizationId, projectId), 'report-run', promptKey],
+    queryFn: ({ signal }) => apiFetch<{ run: ReportRun | null }>(`${promptBase(organizationId, projectId, promptKey!)}/reports/runs`, { signal }),
+    enabled: promptKey !== null && organizationId !== '' && projectId !== '',
+    refetchInterval: (query) => (isRunGoing(query.state.data?.run) ? RUN_POLL_MS : false),
+  });
+}
+
+/** Queues a report run; the newest run's query then shows (and polls) it, and the reports refresh as it writes them. */
+export function useStartReportRun(organizationId: string, projectId: string, promptKey: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiSend<ReportRun>('POST', `${promptBase(organizationId, projectId, promptKey)}/reports/runs`, {}),
+    onSuccess: (run) => queryClient.setQueryData([...analyticsKey(organizationId, projectId), 'report-run', promptKey], { run }),
+  });
+}
+
+/** The organization's AI status (GET /api/dashboard/orgs/:orgId/ai): its provider, or the hint on how to enable one. */
+export function useOrganizationAi(organizationId: string) {
+  return useQuery({
+    queryKey: ['orgs', organizationId, 'ai'],
+    queryFn: ({ signal }) => apiFetch<{ enabled: boolean; provider: string | null; hint?: string }>(`/api/dashboard/orgs/${organizationId}/ai`, { signal }),
+    enabled: organizationId !== '',
+  });
+}
+
+export const reportsKey = (organizationId: string, projectId: string, promptKey: string | null) => [...analyticsKey(organizationId, projectId), 'reports', promptKey] as const;

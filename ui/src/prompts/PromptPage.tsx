@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { AnalysisPanel } from '../analysis/AnalysisPanel';
 import { ApiError, apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { EmptyState } from '../app/EmptyState';
@@ -108,6 +109,7 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
           <div role="tabpanel" id="prompt-tab-template" aria-labelledby="prompt-tab-template-button" className="prompt-tab" hidden={tab !== 'template'}>
             <PromptEditor key={versions[0]?.id ?? 'empty'} organizationId={organizationId} projectId={projectId} prompt={prompt} latest={versions[0]} />
             <ComparePanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
+            <AnalysisPanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
           </div>
           <div role="tabpanel" id="prompt-tab-details" aria-labelledby="prompt-tab-details-button" className="prompt-tab" hidden={tab !== 'details'}>
             <PromptDetails organizationId={organizationId} projectId={projectId} prompt={prompt} />

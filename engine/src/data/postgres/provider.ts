@@ -8,6 +8,8 @@ import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
 import { aiUsageStore } from './stores/ai-usage.js';
+import { promptAnalysisStore } from './stores/prompt-analyses.js';
+import { reportStore } from './stores/reports.js';
 import { analyticsStore } from './stores/analytics.js';
 import { apiKeyStore } from './stores/api-keys.js';
 import { auditStore } from './stores/audit.js';
@@ -75,6 +77,8 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
     aiUsage: aiUsageStore(db),
+    promptAnalyses: promptAnalysisStore(db),
+    reports: reportStore(db),
     audit: auditStore(db),
     clerk: clerkSyncStore(db),
     outbox: outboxStore(db),

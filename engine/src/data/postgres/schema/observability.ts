@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -16,7 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, jsonObject, jsonStringList, textArray, timestamptz, updatedAt } from './columns.js';
 import { reportOutcome, spanRole, spanStatus, spanType, traceStatus } from './enums.js';
-import { organizations } from './identity.js';
+import { organizations, users } from './identity.js';
 import { projects } from './projects.js';
 import { prompts, promptVersions } from './prompts.js';
 
@@ -245,6 +246,47 @@ export const versionSuccessReports = pgTable(
 );
 export type VersionSuccessReport = typeof versionSuccessReports.$inferSelect;
 export type NewVersionSuccessReport = typeof versionSuccessReports.$inferInsert;
+
+// One generation of a prompt's reports (conversations, then batches, then versions), run by a background
+// job; the row is its progress, which the dashboard polls ("3 of 10 conversations analysed").
+export const reportRuns = pgTable(
+  'report_runs',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id, { onDelete: 'cascade' }),
+    // Null: every version of the prompt.
+    versionNumber: integer('version_number'),
+    // Re-analyse conversations that already have a report.
+    force: boolean('force').notNull().default(false),
+    // The most conversations this run analyses.
+    conversationLimit: integer('conversation_limit').notNull(),
+    // queued → running → completed | failed.
+    status: text('status').notNull().default('queued'),
+    conversationsTotal: integer('conversations_total').notNull().default(0),
+    conversationsDone: integer('conversations_done').notNull().default(0),
+    conversationsFailed: integer('conversations_failed').notNull().default(0),
+    batchReports: integer('batch_reports').notNull().default(0),
+    versionReports: integer('version_reports').notNull().default(0),
+    error: text('error'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (t) => [
+    index('report_runs_prompt_created_at_idx').on(t.promptId, t.createdAt),
+    check('report_runs_status_known', sql`${t.status} IN ('queued', 'running', 'completed', 'failed')`),
+  ],
+);
+export type ReportRun = typeof reportRuns.$inferSelect;
 
 // Prices used to fill span/trace cost when the client sends tokens but no cost.
 // model_pattern is an exact model name or a pattern; the pricing code owns the matching rule.

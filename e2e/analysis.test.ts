@@ -1,0 +1,89 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAiWire, startFakeLlm, type FakeLlm } from '../engine/test/helpers/fake-llm.js';
+import { startDashboardSession, type DashboardSession } from './harness.js';
+
+const promptKey = 'support.answer';
+const analysis = {
+  clarityScore: 6,
+  overallAssessment: 'Clear about the tone, silent about refunds and missing order numbers.',
+  improvements: ['Say what to do when the order number is missing.', 'Forbid promising refunds.'],
+  edgeCases: ['A customer writing in another language.'],
+  optimizations: ['Merge the two greeting rules.'],
+};
+
+/** Creates a text prompt with one version through the dashboard API (the page's session). */
+async function createPrompt(page: Page, engineUrl: DashboardSession['engineUrl']): Promise<void> {
+  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
+  const organizationId = state.organizations[0]!.id;
+  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
+  const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/prompts`), {
+    headers: { 'X-CSRF-Token': state.csrfToken },
+    data: { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+}
+
+describe('prompt analysis in a browser, without AI', () => {
+  let session: DashboardSession | undefined;
+
+  beforeAll(async () => {
+    session = await startDashboardSession({ screenshotPrefix: 'analysis-off' });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('shows the Analyze button disabled, saying AI is off and how to enable it', async () => {
+    const { page, engineUrl } = session!;
+    await createPrompt(page, engineUrl);
+    await page.goto(engineUrl(`/prompts/${promptKey}`));
+    await page.getByTestId('analysis-disabled').waitFor();
+    expect(await page.getByTestId('analysis-disabled').innerText()).toContain('AI_PROVIDER');
+    expect(await page.getByTestId('analyze-version').isDisabled()).toBe(true);
+    await page.getByTestId('analysis-panel').scrollIntoViewIfNeeded();
+    await session!.screenshot('disabled');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+});
+
+describe('prompt analysis in a browser, with an OpenAI-compatible server', () => {
+  let session: DashboardSession | undefined;
+  let llm: FakeLlm;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    llm.on('POST /v1/chat/completions', openAiWire.completion(JSON.stringify(analysis), { model: 'gpt-e2e' }));
+    session = await startDashboardSession({ screenshotPrefix: 'analysis', env: { OPENAI_API_KEY: 'sk-e2e-0123456789', OPENAI_BASE_URL: `${llm.url}/v1` } });
+  });
+  afterAll(async () => {
+    await session?.close();
+    await llm?.close();
+  });
+
+  it('analyzes a version and shows its score, assessment and lists, also after a reload', async () => {
+    const { page, engineUrl } = session!;
+    await createPrompt(page, engineUrl);
+    await page.goto(engineUrl(`/prompts/${promptKey}`));
+    await page.getByTestId('analysis-empty').waitFor();
+    await page.getByTestId('analyze-version').click();
+    await page.getByTestId('analysis-result').waitFor();
+
+    expect(await page.getByTestId('analysis-score').innerText()).toBe('6/10');
+    expect(await page.getByTestId('analysis-assessment').innerText()).toBe(analysis.overallAssessment);
+    expect(await page.getByTestId('analysis-improvements').innerText()).toContain(analysis.improvements[1]);
+    expect(await page.getByTestId('analysis-edge-cases').innerText()).toContain(analysis.edgeCases[0]);
+    expect(JSON.stringify(llm.requestsTo('POST /v1/chat/completions')[0]!.body.messages)).toContain('You answer questions about orders');
+
+    await page.getByTestId('fix-in-editor').first().click();
+    expect(await page.getByTestId('fix-in-editor').first().getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('analysis-fix-note').innerText()).toContain('apply the selected improvement by hand');
+    await page.getByTestId('analysis-panel').scrollIntoViewIfNeeded();
+    await session!.screenshot('result');
+
+    await page.reload();
+    await page.getByTestId('analysis-result').waitFor();
+    expect(await page.getByTestId('analysis-score').innerText()).toBe('6/10');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+});
