@@ -41,6 +41,8 @@ describe('prompt analysis in a browser, without AI', () => {
     await page.getByTestId('analysis-disabled').waitFor();
     expect(await page.getByTestId('analysis-disabled').innerText()).toContain('AI_PROVIDER');
     expect(await page.getByTestId('analyze-version').isDisabled()).toBe(true);
+    expect(await page.getByTestId('ai-edit-disabled').innerText()).toContain('AI_PROVIDER');
+    expect(await page.getByTestId('ai-edit-send').isDisabled()).toBe(true);
     await page.getByTestId('analysis-panel').scrollIntoViewIfNeeded();
     await session!.screenshot('disabled');
     expect(session!.uncaughtErrors).toEqual([]);
@@ -77,7 +79,8 @@ describe('prompt analysis in a browser, with an OpenAI-compatible server', () =>
 
     await page.getByTestId('fix-in-editor').first().click();
     expect(await page.getByTestId('fix-in-editor').first().getAttribute('aria-pressed')).toBe('true');
-    expect(await page.getByTestId('analysis-fix-note').innerText()).toContain('apply the selected improvement by hand');
+    expect(await page.getByTestId('analysis-fix-note').innerText()).toContain('Handed to Edit with AI');
+    expect(await page.getByTestId('ai-edit-instruction').inputValue()).toContain(analysis.improvements[0]);
     await page.getByTestId('analysis-panel').scrollIntoViewIfNeeded();
     await session!.screenshot('result');
 

@@ -22,6 +22,7 @@ import { applyInitialization } from './system/init.js';
 import { scheduleMaintenance } from './system/maintenance.js';
 import { scheduleTraceRetention } from './traces/retention-job.js';
 import { startReportWorker } from './reports/job.js';
+import { startTestRunWorker } from './prompt-tests/run-job.js';
 import { removeRuntimeFile, writeRuntimeFile } from './system/runtime-file.js';
 import { appVersion } from './version.js';
 
@@ -65,6 +66,7 @@ class Engine {
     scheduleMaintenance(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling maintenance failed'));
     scheduleTraceRetention(this.provider, logger).catch((error: unknown) => logger.error({ err: error }, 'Scheduling trace retention failed'));
     startReportWorker(this.services).catch((error: unknown) => logger.error({ err: error }, 'Starting the report worker failed'));
+    startTestRunWorker(this.services).catch((error: unknown) => logger.error({ err: error }, 'Starting the test run worker failed'));
     this.services.events.start().catch((error: unknown) => logger.error({ err: error }, 'Starting event delivery failed'));
     logger.info(
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },

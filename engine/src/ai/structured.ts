@@ -58,7 +58,8 @@ export function extractJson(text: string): { ok: true; value: unknown } | { ok: 
   return { ok: false, issue: problem };
 }
 
-function parseReply<T>(result: ChatResult, schema: z.ZodType<T>): Parsed<T> {
+/** The reply's JSON checked against `schema`: the value, or the problems to send back in a repair. */
+export function parseReply<T>(result: Pick<ChatResult, 'text'>, schema: z.ZodType<T>): Parsed<T> {
   const json = extractJson(result.text);
   if (!json.ok) return { ok: false, issues: [json.issue] };
   const validated = schema.safeParse(json.value);
@@ -67,12 +68,14 @@ function parseReply<T>(result: ChatResult, schema: z.ZodType<T>): Parsed<T> {
   return { ok: false, issues };
 }
 
-function repairInstruction(issues: string[], result: ChatResult): string {
+/** The user turn of a repair attempt: what was wrong with the reply. */
+export function repairInstruction(issues: string[], result: Pick<ChatResult, 'finishReason'>): string {
   const cutOff = result.finishReason === 'length' ? '\nYour reply was cut off at the token limit: make it shorter.' : '';
   return `Your reply could not be used:\n${issues.map((issue) => `- ${issue}`).join('\n')}${cutOff}\nReply again with the corrected JSON object only.`;
 }
 
-function withSchema(system: string | undefined, schema: z.ZodType): string {
+/** The caller's system prompt followed by the JSON Schema the reply must match. */
+export function withSchema(system: string | undefined, schema: z.ZodType): string {
   const jsonSchema = JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
   const shape = `The JSON object must match this JSON Schema: ${jsonSchema}`;
   return system ? `${system}\n\n${shape}` : shape;

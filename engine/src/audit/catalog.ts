@@ -32,7 +32,7 @@ export const auditActionsByFamily = {
   model_price: ['created', 'updated', 'deleted'],
   organization: ['created', 'renamed', 'deleted'],
   project: ['created', 'updated', 'deleted', 'trace_retention_changed'],
-  prompt: ['created', 'updated', 'deleted', 'version.created', 'version.analyzed', 'label.moved', 'promotion.approved', 'promotion.rejected', 'promotion.cancelled'],
+  prompt: ['created', 'updated', 'deleted', 'version.created', 'version.analyzed', 'test_suite.generated', 'test_suite.deleted', 'test_case.created', 'test_case.updated', 'test_case.deleted', 'label.moved', 'promotion.approved', 'promotion.rejected', 'promotion.cancelled'],
   prompts: ['imported'],
   provider_key: ['created', 'deleted'],
   trace: ['deleted', 'cleared'],

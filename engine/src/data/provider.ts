@@ -9,6 +9,7 @@
 import type { AiUsageStore } from './ai-usage.js';
 import type { AnalyticsStore } from './analytics.js';
 import type { PromptAnalysisStore } from './prompt-analyses.js';
+import type { PromptTestStore } from './prompt-tests.js';
 import type { ReportStore } from './reports.js';
 import type { ClerkSyncStore } from './clerk-sync.js';
 import type { PromotionStore, PromptStore } from './prompts.js';
@@ -404,6 +405,8 @@ export interface DataProvider {
   readonly aiUsage: AiUsageStore;
   /** The AI's stored reviews of prompt versions (prompt_analysis_results). */
   readonly promptAnalyses: PromptAnalysisStore;
+  /** Playground results and test suites with their cases and judged runs. */
+  readonly promptTests: PromptTestStore;
   /** AI report runs and the conversation, batch and version reports they write. */
   readonly reports: ReportStore;
   readonly audit: AuditStore;

@@ -1,6 +1,9 @@
 import { aiRoutes } from '../ai/routes.js';
 import { reportRoutes } from '../reports/routes.js';
 import { analysisRoutes } from '../analysis/routes.js';
+import { promptTestRoutes } from '../prompt-tests/routes.js';
+import { editingCompatRoutes } from '../editing/compat-routes.js';
+import { editingRoutes } from '../editing/routes.js';
 import { analyticsRoutes } from '../analytics/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { clerkWebhookRoutes } from '../auth/clerk/webhook.js';
@@ -22,5 +25,5 @@ import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...aiRoutes(), ...analysisRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...reportRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...aiRoutes(), ...analysisRoutes(), ...promptTestRoutes(), ...editingRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...reportRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes(), ...editingCompatRoutes()];
 }

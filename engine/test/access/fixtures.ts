@@ -49,6 +49,9 @@ export interface Target {
   priceId: string;
   /** A report run of the prompt `key` (made through the provider; never queued). */
   runId: string;
+  /** A test suite of the prompt `key` with one case (made through the provider). */
+  suiteId: string;
+  caseId: string;
 }
 
 export interface OrgFixture extends Target {
@@ -140,6 +143,17 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/trace-retention': { retentionDays: 30 },
     'POST /api/dashboard/orgs/:orgId/model-prices': { modelPattern: `sample-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, inputPricePerMillion: 1, outputPricePerMillion: 2 },
     'PATCH /api/dashboard/orgs/:orgId/model-prices/:priceId': { inputPricePerMillion: 1.5 },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/ai/edit': { instruction: 'Make it shorter', currentPrompt: 'Sample prompt' },
+    'POST /api/edit-prompt/stream': { instruction: 'Make it shorter', currentPrompt: 'Sample prompt' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/ai/suggestions': { prompt: 'Sample prompt' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/ai/enhance-field': { field: 'purpose', value: 'Answers' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/ai/extract-metadata': { prompt: 'Sample prompt' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/ai/generate-prompt': { metadata: { purpose: 'Answers' } },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/versions/:version/playground': { messages: [{ role: 'user', content: 'Hi' }] },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/test-suites': { count: 1 },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/test-suites/:suiteId/cases': { input: 'Hello', criteria: ['Greets back'] },
+    'PATCH /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/test-suites/:suiteId/cases/:caseId': { input: 'Hello again' },
+    'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/test-suites/:suiteId/runs': { version: 1 },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/prompts/:key/duplicate': { key: `copy-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` },
   };
   return samples[routeId(route)] ?? {};
@@ -160,11 +174,31 @@ export async function startWorld(): Promise<World> {
     const prompt = (await provider.prompts.get(projectId, promptKey))!;
     return provider.reports.createRun({ organizationId, projectId, promptId: prompt.id, versionNumber: null, force: false, conversationLimit: 1, createdBy: null });
   };
+  const suiteOf = async (organizationId: string, projectId: string, promptKey: string) => {
+    const prompt = (await provider.prompts.get(projectId, promptKey))!;
+    const scope = { organizationId, projectId, promptId: prompt.id, promptKey };
+    const suite = await provider.promptTests.createSuite({ actor: { type: 'system' } }, scope, { name: 'Sample suite', generatedFromVersion: 1, model: null, createdBy: null }, [{ input: 'Hi', variables: {}, criteria: ['Greets'] }]);
+    const [testCase] = await provider.promptTests.listCases(suite.id);
+    return { suiteId: suite.id, caseId: testCase!.id };
+  };
   // Every organization here has an OpenAI provider key: AI routes reach this local stand-in, never the internet.
   const llm = await startFakeLlm();
-  // A prompt analysis gets a valid analysis, any other call `ok`.
+  // A prompt analysis gets a valid analysis, a test-suite generation valid cases, any other call `ok`.
   const analysis = { clarityScore: 7, overallAssessment: 'Clear enough.', improvements: [], edgeCases: [], optimizations: [] };
-  llm.on('POST /v1/chat/completions', (request) => openAiWire.completion(JSON.stringify(request.body).includes('clarityScore') ? JSON.stringify(analysis) : 'ok'));
+  const testSuite = { cases: [{ input: 'Hi', variables: {}, criteria: ['Greets'] }] };
+  llm.on('POST /v1/chat/completions', (request) => {
+    const body = JSON.stringify(request.body);
+    if (body.includes('clarityScore')) return openAiWire.completion(JSON.stringify(analysis));
+    if (body.includes('\\"cases\\"')) return openAiWire.completion(JSON.stringify(testSuite));
+    // The metadata form's AI helpers, known by their reply's fields.
+    if (body.includes('\\"systemPrompt\\"')) return openAiWire.completion(JSON.stringify({ systemPrompt: 'Sample', explanation: 'Sample' }));
+    if (body.includes('\\"suggestions\\"')) return openAiWire.completion(JSON.stringify({ suggestions: [] }));
+    if (body.includes('\\"enhancedText\\"')) return openAiWire.completion(JSON.stringify({ enhancedText: 'Sample' }));
+    if (body.includes('\\"toolsAndCapabilities\\"')) {
+      return openAiWire.completion(JSON.stringify({ purpose: '', expectedBehavior: '', inputFormat: '', outputFormat: '', constraints: '', useCases: '', toolsAndCapabilities: '' }));
+    }
+    return openAiWire.completion('ok');
+  });
   llm.on('GET /v1/models', openAiWire.models(['gpt-test']));
   const server = await serveApp(provider, { config: testConfig({ OPENAI_BASE_URL: `${llm.url}/v1` }) });
   const api = new Api(server.url);
@@ -233,7 +267,8 @@ export async function startWorld(): Promise<World> {
     const price = await api.post<{ id: string }>(`/api/dashboard/orgs/${orgId}/model-prices`, { modelPattern: `model-${label.toLowerCase()}-*`, inputPricePerMillion: 1, outputPricePerMillion: 2 }, { session: owner });
     expectStatus(price, 201);
     const run = await reportRunOf(orgId, project.id, promptKey);
-    return { priceId: price.body.id, projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, runId: run.id, ...pending, ...gate };
+    const suite = await suiteOf(orgId, project.id, promptKey);
+    return { ...suite, priceId: price.body.id, projectId: project.id, projectSlug: project.slug, apiKeyId: key.body.apiKey.id, apiKeySecret: key.body.secret, providerKeyId: providerKey.body.id, key: promptKey, traceId, runId: run.id, ...pending, ...gate };
   };
 
   // Organization A: first-run setup, then one user per role, each joining through an invitation link.
@@ -312,7 +347,9 @@ export async function startWorld(): Promise<World> {
     await provider.traces.ingest(ctx, project.id, [{ id: unique('event'), timestamp: new Date().toISOString(), type: 'trace-create', body: { id: traceId, name: 'Sandbox trace' } }]);
     const price = await provider.traces.createPrice(ctx, organization.id, { modelPattern: 'sandbox-model', inputPricePerMillion: 1, outputPricePerMillion: 2 });
     const run = await reportRunOf(organization.id, project.id, prompt.key);
+    const suite = await suiteOf(organization.id, project.id, prompt.key);
     return {
+      ...suite,
       priceId: price.id,
       orgId: organization.id,
       orgSlug: organization.slug,

@@ -15,10 +15,12 @@ interface AnalysisPanelProps {
   promptKey: string;
   /** Newest first. */
   versions: PromptVersion[];
+  /** Hands a finding to "Edit with AI" as its instruction. */
+  onFixInEditor: (item: string) => void;
 }
 
 /** The AI's review of a chosen version: run it, and see the latest stored one with its score and lists. */
-export function AnalysisPanel({ organizationId, projectId, promptKey, versions }: AnalysisPanelProps) {
+export function AnalysisPanel({ organizationId, projectId, promptKey, versions, onFixInEditor }: AnalysisPanelProps) {
   const [chosen, setChosen] = useState<number | null>(versions[0]?.version ?? null);
   const version = chosen !== null && versions.some((each) => each.version === chosen) ? chosen : (versions[0]?.version ?? null);
   const status = useAiStatus(organizationId);
@@ -67,7 +69,7 @@ export function AnalysisPanel({ organizationId, projectId, promptKey, versions }
       {version === null && <p className="muted">Save a version first.</p>}
       <FormError error={analyze.error} />
       {latest ? (
-        <AnalysisResult analysis={latest} count={analyses.data!.analyses.length} />
+        <AnalysisResult analysis={latest} count={analyses.data!.analyses.length} onFix={onFixInEditor} />
       ) : (
         version !== null && analyses.isSuccess && <p className="muted" data-testid="analysis-empty">v{version} has not been analyzed yet.</p>
       )}
@@ -75,8 +77,12 @@ export function AnalysisPanel({ organizationId, projectId, promptKey, versions }
   );
 }
 
-function AnalysisResult({ analysis, count }: { analysis: PromptAnalysis; count: number }) {
+function AnalysisResult({ analysis, count, onFix }: { analysis: PromptAnalysis; count: number; onFix: (item: string) => void }) {
   const [selected, setSelected] = useState<string | null>(null);
+  const fix = (item: string) => {
+    setSelected(item);
+    onFix(item);
+  };
   return (
     <div className="analysis-result" data-testid="analysis-result">
       <div className="analysis-score-row">
@@ -89,10 +95,10 @@ function AnalysisResult({ analysis, count }: { analysis: PromptAnalysis; count: 
         </span>
       </div>
       <p data-testid="analysis-assessment">{analysis.overallAssessment}</p>
-      <FindingList title="Improvements" items={analysis.improvements} testId="analysis-improvements" selected={selected} onFix={setSelected} />
+      <FindingList title="Improvements" items={analysis.improvements} testId="analysis-improvements" selected={selected} onFix={fix} />
       {selected !== null && (
         <p className="note note--muted" data-testid="analysis-fix-note">
-          AI editing is not available yet: apply the selected improvement by hand in the editor above, then save a new version.
+          Handed to Edit with AI above as its instruction: send it, then accept or reject the proposed edit.
         </p>
       )}
       <FindingList title="Edge cases" items={analysis.edgeCases} testId="analysis-edge-cases" />

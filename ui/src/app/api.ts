@@ -62,8 +62,44 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Every state-changing request carries the session's CSRF token.
  */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await engineRequest(path, init, 'application/json');
+  const body = await readJson(response);
+  if (body === undefined && response.status !== 204) {
+    throw new ApiError('INVALID_RESPONSE', 'The engine sent a response that is not JSON', response.status);
+  }
+  return body as T;
+}
+
+/**
+ * POSTs a JSON body to a route answering server-sent events and hands each event's `data` JSON to
+ * `onEvent` as it arrives; resolves when the stream ends. Errors before the stream starts throw ApiError.
+ */
+export async function apiStream(path: string, body: unknown, onEvent: (data: unknown) => void, signal?: AbortSignal): Promise<void> {
+  const response = await engineRequest(path, { method: 'POST', body: JSON.stringify(body), signal }, 'text/event-stream');
+  if (!response.body) throw new ApiError('INVALID_RESPONSE', 'The engine sent no event stream', response.status);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += value;
+    const events = buffered.split('\n\n');
+    buffered = events.pop() ?? '';
+    for (const event of events) {
+      const data = event
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice('data: '.length))
+        .join('\n');
+      if (data && data !== '[DONE]') onEvent(JSON.parse(data));
+    }
+  }
+}
+
+/** One request to the engine with the session's headers; a non-2xx answer throws its ApiError. */
+async function engineRequest(path: string, init: RequestInit, accept: string): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set('Accept', 'application/json');
+  headers.set('Accept', accept);
   if (init.body !== undefined && !headers.has('Content-Type')) {
     headers.set('Content-Type', 'application/json');
   }
@@ -82,18 +118,12 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new ApiError('NETWORK_ERROR', `Could not reach the engine: ${reason}`, 0);
   }
-
+  if (response.ok) return response;
   const body = await readJson(response);
-  if (!response.ok) {
-    if (isEngineErrorBody(body)) {
-      throw new ApiError(body.error.code, body.error.message, response.status, body.error.details);
-    }
-    throw new ApiError('HTTP_ERROR', `Request failed with status ${response.status}`, response.status);
+  if (isEngineErrorBody(body)) {
+    throw new ApiError(body.error.code, body.error.message, response.status, body.error.details);
   }
-  if (body === undefined && response.status !== 204) {
-    throw new ApiError('INVALID_RESPONSE', 'The engine sent a response that is not JSON', response.status);
-  }
-  return body as T;
+  throw new ApiError('HTTP_ERROR', `Request failed with status ${response.status}`, response.status);
 }
 
 /** A state-changing call with a JSON body: `apiSend('POST', '/api/…', { name })`. */

@@ -54,10 +54,11 @@ function settingsExtension({ label, readOnly, id, invalid, describedBy }: Settin
 }
 
 /** TemplateEditor's CodeMirror view: `{{variables}}` highlighted, lines wrapped, undo history. */
-export function CodeMirrorTemplate({ value, onChange, readOnly = false, placeholder, tall = false, testId, id, ...aria }: TemplateEditorProps) {
+export function CodeMirrorTemplate({ value, onChange, onSelect, readOnly = false, placeholder, tall = false, testId, id, ...aria }: TemplateEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
+  const onSelectRef = useRef(onSelect);
   const [settingsCompartment] = useState(() => new Compartment());
   const label = aria['aria-label'];
   const invalid = aria['aria-invalid'] === true;
@@ -65,6 +66,7 @@ export function CodeMirrorTemplate({ value, onChange, readOnly = false, placehol
 
   useLayoutEffect(() => {
     onChangeRef.current = onChange;
+    onSelectRef.current = onSelect;
   });
 
   // One view for the component's life (deliberately no dependencies): later values and settings
@@ -84,6 +86,10 @@ export function CodeMirrorTemplate({ value, onChange, readOnly = false, placehol
           EditorView.updateListener.of((update) => {
             if (update.docChanged && !update.transactions.some((transaction) => transaction.annotation(fromProps))) {
               onChangeRef.current(update.state.doc.toString());
+            }
+            if (update.selectionSet || update.docChanged) {
+              const { from, to } = update.state.selection.main;
+              onSelectRef.current?.(from === to ? null : { text: update.state.sliceDoc(from, to), start: from, end: to });
             }
           }),
         ],

@@ -8,6 +8,7 @@ import { useToast } from '../app/Toasts';
 import { useForm } from '../app/useForm';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { usePermission } from '../orgs/Workspace';
+import { EnhanceFieldButton, MetadataAssist } from '../editing/MetadataAssist';
 import { promptPath, promptsKey, type PromptMetadata, type PromptSummary } from './api';
 import { CompletenessBar } from './CompletenessBar';
 import { completenessFor, linkedToolsPointsOf, metadataFieldInfo, metadataFields, metadataFieldsInFormOrder, weightOf } from './completeness';
@@ -40,10 +41,14 @@ interface PromptDetailsProps {
   organizationId: string;
   projectId: string;
   prompt: PromptSummary;
+  /** The latest version's text, for the AI helpers (empty without a version). */
+  promptText: string;
+  /** Hands an instruction to "Edit with AI". */
+  onFixInEditor: (instruction: string) => void;
 }
 
 /** Name, description, tags and the metadata that says what the prompt is for; saving makes no version. */
-export function PromptDetails({ organizationId, projectId, prompt }: PromptDetailsProps) {
+export function PromptDetails({ organizationId, projectId, prompt, promptText, onFixInEditor }: PromptDetailsProps) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const { allowed } = usePermission('prompt.write');
@@ -74,6 +79,14 @@ export function PromptDetails({ organizationId, projectId, prompt }: PromptDetai
       <Panel title="Completeness" description="How much of what a teammate needs to know about this prompt is written down." testId="prompt-completeness">
         <CompletenessBar completeness={completeness} saved={prompt.completeness} linkedToolsPoints={linkedToolsPoints} />
       </Panel>
+      <MetadataAssist
+        organizationId={organizationId}
+        projectId={projectId}
+        promptText={promptText}
+        metadata={Object.fromEntries(metadataFields.map((field) => [field, values[field]])) as Record<keyof PromptMetadata, string>}
+        onFill={(filled) => setValues((current) => ({ ...current, ...filled }))}
+        onFixInEditor={onFixInEditor}
+      />
       <Panel title="Details" description="Saved on the prompt itself: changing them makes no new version and applications see no difference." testId="prompt-details">
         <form className="form" onSubmit={submit} noValidate>
           <div className="form-row">
@@ -91,15 +104,27 @@ export function PromptDetails({ organizationId, projectId, prompt }: PromptDetai
             const weight = weightOf(field);
             const { label, hint } = metadataFieldInfo[field];
             return (
-              <Field key={field} label={label} error={errors[field]} hint={`${hint} ${weight === undefined ? 'Not scored.' : `Counts ${weight} points.`}`}>
-                <textarea
-                  className={field === 'referencePrompt' ? 'input textarea input--mono' : 'input textarea'}
-                  rows={3}
-                  readOnly={!allowed}
-                  {...bind(field)}
-                  data-testid={`details-${field}`}
-                />
-              </Field>
+              <div key={field}>
+                <Field label={label} error={errors[field]} hint={`${hint} ${weight === undefined ? 'Not scored.' : `Counts ${weight} points.`}`}>
+                  <textarea
+                    className={field === 'referencePrompt' ? 'input textarea input--mono' : 'input textarea'}
+                    rows={3}
+                    readOnly={!allowed}
+                    {...bind(field)}
+                    data-testid={`details-${field}`}
+                  />
+                </Field>
+                {allowed && (
+                  <EnhanceFieldButton
+                    organizationId={organizationId}
+                    projectId={projectId}
+                    field={field}
+                    value={values[field]}
+                    promptText={promptText}
+                    onEnhanced={(enhanced) => setValues((current) => ({ ...current, [field]: enhanced }))}
+                  />
+                )}
+              </div>
             );
           })}
           <FormError error={save.error} fields={[...shownFields, ...tagsOf(values.tags).map((_, index) => `tags.${index}`)]} />

@@ -4,6 +4,8 @@ import { apiSend, fieldErrors } from '../app/api';
 import { Field } from '../app/Field';
 import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
+import { AiEditPanel, type AiEditChat, type HandedInstruction } from '../editing/AiEditPanel';
+import type { EditSelection } from '../editing/api';
 import { useToast } from '../app/Toasts';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { usePermission } from '../orgs/Workspace';
@@ -18,6 +20,10 @@ interface PromptEditorProps {
   projectId: string;
   prompt: PromptSummary;
   latest: PromptVersion | undefined;
+  /** An instruction for "Edit with AI" (from an analysis finding). */
+  handedInstruction?: HandedInstruction | null;
+  onHandedInstructionTaken?: () => void;
+  aiChat: AiEditChat;
 }
 
 function draftOf(prompt: PromptSummary, version: PromptVersion | undefined): Draft {
@@ -25,26 +31,43 @@ function draftOf(prompt: PromptSummary, version: PromptVersion | undefined): Dra
   return { kind: 'text', template: version?.template ?? '' };
 }
 
+const noop = () => {};
+
 const sameDraft = (a: Draft, b: Draft) => JSON.stringify(a) === JSON.stringify(b);
 
+/** What AI editing works on: a text prompt's template, a chat prompt's first system message. */
+function editableText(draft: Draft): string {
+  return draft.kind === 'text' ? draft.template : (draft.messages.find((message) => message.role === 'system')?.content ?? '');
+}
+
+/** The draft with the AI's text in place of editableText's. */
+function withEditedText(draft: Draft, text: string): Draft {
+  if (draft.kind === 'text') return { kind: 'text', template: text };
+  const at = draft.messages.findIndex((message) => message.role === 'system');
+  if (at < 0) return { kind: 'chat', messages: [{ role: 'system', content: text }, ...draft.messages] };
+  return { kind: 'chat', messages: draft.messages.map((message, index) => (index === at ? { ...message, content: text } : message)) };
+}
+
 /** The latest version in an editor; saving adds a version and never changes an existing one. */
-export function PromptEditor({ organizationId, projectId, prompt, latest }: PromptEditorProps) {
+export function PromptEditor({ organizationId, projectId, prompt, latest, handedInstruction = null, onHandedInstructionTaken = noop, aiChat }: PromptEditorProps) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const { allowed } = usePermission('prompt.write');
   const saved = useMemo(() => draftOf(prompt, latest), [prompt, latest]);
   const [draft, setDraft] = useState<Draft>(saved);
   const [commitMessage, setCommitMessage] = useState('');
+  const [selection, setSelection] = useState<EditSelection | null>(null);
   const analysis = useMemo(() => analyseDraft(draft), [draft]);
   const unchanged = sameDraft(draft, saved);
 
   const save = useMutation({
-    mutationFn: () =>
+    // The editor's draft, or an accepted AI edit: either way one new version through the same route.
+    mutationFn: (saving: { draft: Draft; commitMessage: string }) =>
       apiSend<{ version: PromptVersion }>('POST', `${promptPath(organizationId, projectId, prompt.key)}/versions`, {
-        ...(draft.kind === 'text' ? { template: draft.template } : { messages: draft.messages }),
+        ...(saving.draft.kind === 'text' ? { template: saving.draft.template } : { messages: saving.draft.messages }),
         // The editor changes the text only; the model settings carry over to the new version.
         ...(latest && { config: latest.config }),
-        commitMessage: commitMessage.trim() || null,
+        commitMessage: saving.commitMessage.trim() || null,
       }),
     onSuccess: async (result) => {
       setCommitMessage('');
@@ -56,7 +79,7 @@ export function PromptEditor({ organizationId, projectId, prompt, latest }: Prom
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    save.mutate();
+    save.mutate({ draft, commitMessage });
   }
 
   return (
@@ -76,6 +99,7 @@ export function PromptEditor({ organizationId, projectId, prompt, latest }: Prom
                 value={draft.template}
                 placeholder="You are a support agent for {{company}}…"
                 onChange={(template) => setDraft({ kind: 'text', template })}
+                onSelect={setSelection}
                 testId="editor-template"
               />
             </Field>
@@ -123,6 +147,16 @@ export function PromptEditor({ organizationId, projectId, prompt, latest }: Prom
           <FormError error={save.error} fields={['template', 'commitMessage', ...(draft.kind === 'chat' ? draft.messages.map((_, index) => `messages.${index}.content`) : [])]} />
         </form>
       </Panel>
+      <AiEditPanel
+        organizationId={organizationId}
+        projectId={projectId}
+        currentPrompt={editableText(draft)}
+        selection={draft.kind === 'text' ? selection : null}
+        handed={handedInstruction}
+        onHandedTaken={onHandedInstructionTaken}
+        chat={aiChat}
+        onAccept={(proposed, message) => save.mutateAsync({ draft: withEditedText(draft, proposed), commitMessage: message })}
+      />
       <PreviewPanel draft={draft} variables={analysis.variables} syntaxError={analysis.syntaxError} />
     </>
   );

@@ -1,7 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { AnalysisPanel } from '../analysis/AnalysisPanel';
+import { PlaygroundPanel } from '../prompt-tests/PlaygroundPanel';
+import { TestSuitesPanel } from '../prompt-tests/TestSuitesPanel';
+import type { AiEditTurn, HandedInstruction } from '../editing/AiEditPanel';
 import { ApiError, apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { EmptyState } from '../app/EmptyState';
@@ -62,8 +65,13 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
   const [labelTarget, setLabelTarget] = useState<PromptVersion | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [duplicating, setDuplicating] = useState(false);
+  const [handedInstruction, setHandedInstruction] = useState<HandedInstruction | null>(null);
+  const [aiEditTurns, setAiEditTurns] = useState<AiEditTurn[]>([]);
+  const forgetHandedInstruction = useCallback(() => setHandedInstruction(null), []);
+  const handToEditor = (text: string) => setHandedInstruction((previous) => ({ id: (previous?.id ?? 0) + 1, text }));
   const [searchParams, setSearchParams] = useSearchParams();
-  const tab: PromptTab = searchParams.get('tab') === 'details' ? 'details' : 'template';
+  const requestedTab = searchParams.get('tab');
+  const tab: PromptTab = requestedTab === 'details' || requestedTab === 'tests' ? requestedTab : 'template';
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -104,15 +112,43 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
       <PendingPromotions organizationId={organizationId} projectId={projectId} promptKey={prompt.key} />
       <div className="prompt-layout">
         <div className="prompt-main">
-          <PromptTabs current={tab} completeness={prompt.completeness} onSelect={(next) => setSearchParams(next === 'details' ? { tab: next } : {}, { replace: true })} />
+          <PromptTabs current={tab} completeness={prompt.completeness} onSelect={(next) => setSearchParams(next === 'template' ? {} : { tab: next }, { replace: true })} />
           {/* Both stay mounted, so switching tabs keeps unsaved edits in either. */}
           <div role="tabpanel" id="prompt-tab-template" aria-labelledby="prompt-tab-template-button" className="prompt-tab" hidden={tab !== 'template'}>
-            <PromptEditor key={versions[0]?.id ?? 'empty'} organizationId={organizationId} projectId={projectId} prompt={prompt} latest={versions[0]} />
+            <PromptEditor
+              key={versions[0]?.id ?? 'empty'}
+              organizationId={organizationId}
+              projectId={projectId}
+              prompt={prompt}
+              latest={versions[0]}
+              handedInstruction={handedInstruction}
+              onHandedInstructionTaken={forgetHandedInstruction}
+              aiChat={{ turns: aiEditTurns, setTurns: setAiEditTurns }}
+            />
             <ComparePanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
-            <AnalysisPanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
+            <AnalysisPanel
+              organizationId={organizationId}
+              projectId={projectId}
+              promptKey={prompt.key}
+              versions={versions}
+              onFixInEditor={(item) => handToEditor(`Apply this improvement: ${item}`)}
+            />
           </div>
           <div role="tabpanel" id="prompt-tab-details" aria-labelledby="prompt-tab-details-button" className="prompt-tab" hidden={tab !== 'details'}>
-            <PromptDetails organizationId={organizationId} projectId={projectId} prompt={prompt} />
+            <PromptDetails
+              organizationId={organizationId}
+              projectId={projectId}
+              prompt={prompt}
+              promptText={textOf(versions[0])}
+              onFixInEditor={(instruction) => {
+                handToEditor(instruction);
+                setSearchParams({}, { replace: true });
+              }}
+            />
+          </div>
+          <div role="tabpanel" id="prompt-tab-tests" aria-labelledby="prompt-tab-tests-button" className="prompt-tab" hidden={tab !== 'tests'}>
+            <PlaygroundPanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
+            <TestSuitesPanel organizationId={organizationId} projectId={projectId} promptKey={prompt.key} versions={versions} />
           </div>
         </div>
         <aside className="prompt-side">
@@ -162,7 +198,7 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
   );
 }
 
-type PromptTab = 'template' | 'details';
+type PromptTab = 'template' | 'details' | 'tests';
 
 function PromptTabs({ current, completeness, onSelect }: { current: PromptTab; completeness: number; onSelect: (tab: PromptTab) => void }) {
   const tab = (id: PromptTab, label: ReactNode) => (
@@ -188,6 +224,19 @@ function PromptTabs({ current, completeness, onSelect }: { current: PromptTab; c
           Details <span className="tab-pill" title="Completeness">{completeness}%</span>
         </>,
       )}
+      {tab('tests', 'Tests')}
     </div>
+  );
+}
+
+/** A version's text for the AI helpers: the template, or a chat prompt's system messages. */
+function textOf(version: PromptVersion | undefined): string {
+  if (!version) return '';
+  return (
+    version.template ??
+    (version.messages ?? [])
+      .filter((message) => message.role === 'system')
+      .map((message) => message.content)
+      .join('\n\n')
   );
 }

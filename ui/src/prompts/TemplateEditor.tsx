@@ -13,6 +13,8 @@ export interface TemplateEditorProps {
   /** Room for a whole template rather than one chat message. */
   tall?: boolean;
   testId?: string;
+  /** The selected text and its offsets as the user selects (null when nothing is selected). */
+  onSelect?: (selection: { text: string; start: number; end: number } | null) => void;
   // Set by Field, like on its other controls.
   id?: string;
   'aria-invalid'?: boolean;

@@ -8,6 +8,7 @@ import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
 import { aiUsageStore } from './stores/ai-usage.js';
+import { promptTestStore } from './stores/prompt-tests.js';
 import { promptAnalysisStore } from './stores/prompt-analyses.js';
 import { reportStore } from './stores/reports.js';
 import { analyticsStore } from './stores/analytics.js';
@@ -78,6 +79,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     providerKeys: providerKeyStore(db),
     aiUsage: aiUsageStore(db),
     promptAnalyses: promptAnalysisStore(db),
+    promptTests: promptTestStore(db),
     reports: reportStore(db),
     audit: auditStore(db),
     clerk: clerkSyncStore(db),

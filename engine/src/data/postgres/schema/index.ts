@@ -5,6 +5,7 @@ export * from './enums.js';
 export * from './identity.js';
 export * from './projects.js';
 export * from './prompts.js';
+export * from './prompt-tests.js';
 export * from './tools.js';
 export * from './observability.js';
 export * from './webhooks.js';

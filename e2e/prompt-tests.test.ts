@@ -1,0 +1,127 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../engine/test/helpers/fake-llm.js';
+import { startDashboardSession, type DashboardSession } from './harness.js';
+
+const promptKey = 'support.answer';
+const suite = {
+  cases: [
+    { input: 'Where is my order?', variables: { company: 'Acme' }, criteria: ['Mentions the order', 'Is polite'] },
+    { input: 'Give me a refund now', variables: { company: 'Acme' }, criteria: ['States the refund policy'] },
+  ],
+};
+
+/** Scripted by what each request asks: the suite, a judge's verdicts (the refund case fails), or an answer. */
+function reply(request: RecordedRequest) {
+  const system = String(request.body.messages[0]?.content ?? '');
+  const shown = String(request.body.messages.at(-1)?.content ?? '');
+  if (system.includes('"verdicts"')) {
+    const criteria = [...shown.matchAll(/^\d+\. (.+)$/gm)].map((match) => match[1]!);
+    return openAiWire.completion(JSON.stringify({ verdicts: criteria.map((criterion) => ({ criterion, passed: !shown.includes('refund now'), reason: 'Checked against the answer.' })) }));
+  }
+  if (system.includes('"cases"')) return openAiWire.completion(JSON.stringify(suite), { model: 'gpt-e2e' });
+  return openAiWire.completion('Your order ships tomorrow.', { model: 'gpt-e2e', usage: [40, 8] });
+}
+
+/** The session's CSRF token and the path of its first project's prompts (the dashboard API). */
+async function promptsApi(page: Page, engineUrl: DashboardSession['engineUrl']) {
+  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
+  const organizationId = state.organizations[0]!.id;
+  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
+  return { headers: { 'X-CSRF-Token': state.csrfToken }, path: engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/prompts`) };
+}
+
+async function createPrompt(page: Page, engineUrl: DashboardSession['engineUrl']): Promise<void> {
+  const { headers, path } = await promptsApi(page, engineUrl);
+  const created = await page.request.post(path, { headers, data: { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' } });
+  expect(created.status(), await created.text()).toBe(201);
+}
+
+describe('the playground and test suites in a browser, without AI', () => {
+  let session: DashboardSession | undefined;
+
+  beforeAll(async () => {
+    session = await startDashboardSession({ screenshotPrefix: 'prompt-tests-off' });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('says AI is off and how to enable it, with the AI buttons disabled', async () => {
+    const { page, engineUrl } = session!;
+    await createPrompt(page, engineUrl);
+    await page.goto(engineUrl(`/prompts/${promptKey}?tab=tests`));
+    await page.getByTestId('playground-disabled').waitFor();
+    expect(await page.getByTestId('playground-disabled').innerText()).toContain('AI_PROVIDER');
+    expect(await page.getByTestId('tests-disabled').innerText()).toContain('AI_PROVIDER');
+    expect(await page.getByTestId('playground-send').isDisabled()).toBe(true);
+    expect(await page.getByTestId('generate-suite').isDisabled()).toBe(true);
+    await session!.screenshot('disabled');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+});
+
+describe('the playground and test suites in a browser, with an OpenAI-compatible server', () => {
+  let session: DashboardSession | undefined;
+  let llm: FakeLlm;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    llm.on('POST /v1/chat/completions', reply);
+    llm.on('GET /v1/models', openAiWire.models(['gpt-e2e', 'gpt-e2e-large']));
+    session = await startDashboardSession({ screenshotPrefix: 'prompt-tests', env: { OPENAI_API_KEY: 'sk-e2e-0123456789', OPENAI_BASE_URL: `${llm.url}/v1` } });
+  });
+  afterAll(async () => {
+    await session?.close();
+    await llm?.close();
+  });
+
+  it('chats with a version in the playground, showing tokens, latency and the version’s averages', async () => {
+    const { page, engineUrl } = session!;
+    await createPrompt(page, engineUrl);
+    await page.goto(engineUrl(`/prompts/${promptKey}?tab=tests`));
+    await page.getByTestId('playground-variable-company').fill('Acme');
+    await page.getByTestId('playground-message').fill('Where is my order?');
+    await page.getByTestId('playground-send').click();
+    await page.getByTestId('playground-stats').waitFor();
+    expect(await page.getByTestId('playground-chat').innerText()).toContain('Your order ships tomorrow.');
+    expect(await page.getByTestId('playground-stats').innerText()).toContain('48 tokens');
+    expect(await page.getByTestId('playground-version-stats').innerText()).toContain('v1: 1 test · average 48 tokens');
+    const sent = llm.requestsTo('POST /v1/chat/completions')[0]!.body;
+    expect(sent.messages[0].content).toBe('You answer questions about orders for Acme.');
+    await page.getByTestId('playground-panel').scrollIntoViewIfNeeded();
+    await session!.screenshot('playground');
+  });
+
+  it('generates a suite, runs it against a version and shows its pass rate', async () => {
+    const { page } = session!;
+    await page.getByTestId('generate-suite').click();
+    await page.getByTestId('case-list').waitFor();
+    expect(await page.getByTestId('case-item').count()).toBe(2);
+    await page.getByTestId('run-suite').click();
+    await page.getByTestId('pass-rate-v1').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('pass-rate-v1').innerText()).toContain('50%');
+    expect(await page.getByTestId('suite-run-result').innerText()).toContain('1 passed, 1 failed');
+    await page.getByTestId('tests-panel').scrollIntoViewIfNeeded();
+    await session!.screenshot('suite-run');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+
+  it('runs the suite on a second version and compares the two side by side', async () => {
+    const { page, engineUrl } = session!;
+    const { headers, path } = await promptsApi(page, engineUrl);
+    const saved = await page.request.post(`${path}/${promptKey}/versions`, { headers, data: { template: 'You answer questions about orders for {{company}}, and state the refund policy.' } });
+    expect(saved.status(), await saved.text()).toBe(201);
+    await page.reload();
+    await page.getByTestId('run-version').selectOption('2');
+    await page.getByTestId('run-suite').click();
+    await page.getByTestId('pass-rate-v2').waitFor({ timeout: 30_000 });
+    await page.getByTestId('suite-compare-from').selectOption('1');
+    await page.getByTestId('suite-compare-to').selectOption('2');
+    await page.waitForFunction(() => document.querySelector('[data-testid="suite-compare-to-rate"]')?.textContent?.includes('v2 · 50%'));
+    expect(await page.getByTestId('suite-compare-from-rate').textContent()).toContain('v1 · 50%');
+    await page.getByTestId('suite-compare').scrollIntoViewIfNeeded();
+    await session!.screenshot('compare');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+});

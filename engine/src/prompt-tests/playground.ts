@@ -1,0 +1,61 @@
+import type { ChatMessage } from '../ai/types.js';
+import type { Services } from '../http/services.js';
+import { requireProject } from '../projects/service.js';
+import { resolveOrThrow } from '../prompts/service.js';
+import { compileVersion } from './compile.js';
+
+export interface PlaygroundRequest {
+  organizationId: string;
+  projectId: string;
+  key: string;
+  version: number;
+  userId: string;
+  model?: string;
+  variables: Record<string, string>;
+  /** The conversation so far, ending with the user's new message. */
+  messages: ChatMessage[];
+  signal?: AbortSignal;
+}
+
+/**
+ * One playground turn: the version (variables filled in) answers the conversation with the chosen
+ * model. The answer, its tokens and latency are stored as a test result and rolled into the
+ * version's averages; the organization's test counter goes up by one.
+ */
+export async function runPlayground(services: Services, request: PlaygroundRequest) {
+  const project = await requireProject(services, request.organizationId, request.projectId);
+  const resolved = await resolveOrThrow(services, project.id, request.key, { version: request.version });
+  const compiled = compileVersion(resolved.version, request.variables);
+  const { provider } = await services.ai.forRequest({ organizationId: request.organizationId, projectId: project.id, userId: request.userId, feature: 'playground' });
+
+  const started = Date.now();
+  const result = await provider.chat({
+    model: request.model,
+    system: compiled.system || undefined,
+    messages: [...compiled.messages, ...request.messages],
+    signal: request.signal,
+  });
+  const responseTime = Date.now() - started;
+  const tokens = result.usage.inputTokens + result.usage.outputTokens;
+  const stored = await services.provider.promptTests.recordPlaygroundResult({
+    versionId: resolved.version.id,
+    model: result.model,
+    variables: request.variables,
+    userMessage: request.messages.at(-1)!.content,
+    response: result.text,
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    latencyMs: responseTime,
+    createdBy: request.userId,
+  });
+  await services.provider.aiUsage.countRuns(request.organizationId, 'tests');
+  const { id: testResultId, ...versionStats } = stored;
+  return { response: result.text, tokens, responseTime, model: result.model, usage: result.usage, testResultId, versionStats };
+}
+
+/** A version's playground count and averages. */
+export async function versionTestStats(services: Services, organizationId: string, projectId: string, key: string, version: number) {
+  const project = await requireProject(services, organizationId, projectId);
+  const resolved = await resolveOrThrow(services, project.id, key, { version });
+  return services.provider.promptTests.versionStats(resolved.version.id);
+}

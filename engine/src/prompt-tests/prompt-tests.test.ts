@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPostgresProvider } from '../data/postgres/provider.js';
+import type { DataProvider, WriteContext } from '../data/provider.js';
+import { Api, type Credentials } from '../../test/access/http-client.js';
+import { projectWithApiKey, serveApp, silentLogger, testConfig, testServices } from '../../test/helpers/app.js';
+import { createTestDatabase } from '../../test/helpers/db.js';
+import { openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
+import { startTestRunWorker } from './run-job.js';
+
+/**
+ * The playground and test suites end to end: routes on a real app and PostgreSQL, the suite runs on
+ * the real pg-boss queue, and the model (answers, generator, judge) a local server speaking OpenAI's
+ * protocol whose replies are scripted by what each request asks.
+ */
+const system: WriteContext = { actor: { type: 'system' } };
+const KEY = 'support.reply';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let provider: DataProvider;
+let fake: FakeLlm;
+const servers: Array<Awaited<ReturnType<typeof serveApp>>> = [];
+let withoutAi: Api;
+let withAi: Api;
+let owner: Credentials;
+let orgId: string;
+let projectId: string;
+let promptPath: string;
+
+type Run = { id: string; status: string; version: number; casesTotal: number; casesDone: number; passed: number; failed: number; errored: number; passRate: number | null };
+type Suite = { suite: { id: string; name: string }; cases: Array<{ id: string; input: string; criteria: string[]; variables: Record<string, string> }>; runs: Run[]; passRateByVersion: Array<{ version: number; passRate: number | null }> };
+
+const generated = {
+  cases: [
+    { input: 'Where is order 42?', variables: { customer: 'Ada' }, criteria: ['Asks for nothing already given', 'Is polite'] },
+    { input: 'Refund me now!', variables: { customer: 'Bob' }, criteria: ['States the refund policy'] },
+  ],
+};
+
+/** What a chat request is: generating a suite, judging, or answering (the playground and suite runs). */
+function taskOf(request: RecordedRequest): 'generate' | 'judge' | 'answer' {
+  const instructions = String(request.body.messages[0]?.content ?? '');
+  if (instructions.includes('"verdicts"')) return 'judge';
+  if (instructions.includes('"cases"')) return 'generate';
+  return 'answer';
+}
+
+/** The judge's reply, scripted by the case input it is shown: `refund` fails its criterion, `garbled` is never valid JSON. */
+function judge(request: RecordedRequest) {
+  const shown = String(request.body.messages.at(-1)?.content ?? '') + String(request.body.messages[1]?.content ?? '');
+  const criteria = [...shown.matchAll(/^\d+\. (.+)$/gm)].map((match) => match[1]!);
+  if (shown.includes('garbled')) return openAiWire.completion('I think it is fine.');
+  // The first judgement of `repair` has a verdict missing; the repair request (three messages) gets a valid one.
+  if (shown.includes('repair') && request.body.messages.length === 2) return openAiWire.completion(JSON.stringify({ verdicts: [] }));
+  return openAiWire.completion(JSON.stringify({ verdicts: criteria.map((criterion) => ({ criterion, passed: !shown.includes('Refund'), reason: 'Checked.' })) }));
+}
+
+const callsOf = (task: 'generate' | 'judge' | 'answer') => fake.requestsTo('POST /v1/chat/completions').filter((request) => taskOf(request) === task);
+
+async function finished(suiteId: string, runId: string): Promise<Run> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    const detail = (await withAi.get<Suite>(`${promptPath}/test-suites/${suiteId}`, { session: owner })).body;
+    const run = detail.runs.find((candidate) => candidate.id === runId)!;
+    if (run.status === 'completed' || run.status === 'failed') return run;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId} did not finish`);
+}
+
+async function generateSuite(): Promise<Suite> {
+  const response = await withAi.post<Suite>(`${promptPath}/test-suites`, { count: 2 }, { session: owner });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+async function runOf(suiteId: string, version: number): Promise<Run> {
+  const started = await withAi.post<Run>(`${promptPath}/test-suites/${suiteId}/runs`, { version }, { session: owner });
+  expect(started.status).toBe(202);
+  return finished(suiteId, started.body.id);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
+  fake = await startFakeLlm();
+  fake.on('POST /v1/chat/completions', (request) => {
+    const task = taskOf(request);
+    if (task === 'generate') return openAiWire.completion(JSON.stringify(generated), { model: 'gpt-5.4-mini' });
+    if (task === 'judge') return judge(request);
+    return openAiWire.completion(`Hello! (${request.body.messages.length} messages)`, { model: 'gpt-5.4-mini', usage: [20, 10] });
+  });
+  const aiConfig = { OPENAI_API_KEY: 'sk-instance-0123456789', OPENAI_BASE_URL: `${fake.url}/v1` };
+  for (const overrides of [{ OPENAI_BASE_URL: `${fake.url}/v1` }, aiConfig]) servers.push(await serveApp(provider, { config: testConfig(overrides) }));
+  withoutAi = new Api(servers[0]!.url);
+  withAi = new Api(servers[1]!.url);
+  await startTestRunWorker(testServices(provider, testConfig(aiConfig)));
+
+  const setup = await withoutAi.post<{ csrfToken: string; organizations: Array<{ id: string }> }>('/api/dashboard/auth/setup', {
+    email: 'owner@example.com',
+    password: 'a long enough password',
+    organizationName: 'Acme',
+    projectName: 'Bot',
+  });
+  expect(setup.status).toBe(201);
+  owner = { cookie: String(setup.headers['set-cookie']).split(';')[0]!, csrfToken: setup.body.csrfToken };
+  orgId = setup.body.organizations[0]!.id;
+  projectId = (await provider.projects.list(orgId))[0]!.id;
+  await provider.prompts.create(system, projectId, { key: KEY, name: 'Reply', purpose: 'Answer customers about orders' }, { template: 'You answer {{customer}} about their orders.', variables: ['customer'], commitMessage: null });
+  await provider.prompts.createVersion(system, projectId, KEY, { template: 'You answer {{customer}} about orders and state the refund policy.', variables: ['customer'], commitMessage: null });
+  promptPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/prompts/${KEY}`;
+});
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  await provider?.close();
+  await fake?.close();
+  await database?.drop();
+});
+beforeEach(() => {
+  fake.requests.length = 0;
+});
+
+describe('the playground', () => {
+  it('answers a multi-turn chat with the version compiled, stores the result and rolls it into the version’s averages', async () => {
+    const messages = [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Where is my order?' },
+    ];
+    const response = await withAi.post<{ response: string; tokens: number; responseTime: number; model: string; versionStats: { testCount: number; avgTokens: number } }>(
+      `${promptPath}/versions/1/playground`,
+      { variables: { customer: 'Ada' }, messages },
+      { session: owner },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ response: 'Hello! (4 messages)', tokens: 30, model: 'gpt-5.4-mini', versionStats: { testCount: 1, avgTokens: 30 } });
+    expect(response.body.responseTime).toBeGreaterThanOrEqual(0);
+    const sent = callsOf('answer')[0]!.body;
+    expect(sent.messages[0]).toEqual({ role: 'system', content: 'You answer Ada about their orders.' });
+    expect(sent.messages.slice(1)).toEqual(messages);
+
+    const stats = await withAi.get(`${promptPath}/versions/1/test-stats`, { session: owner });
+    expect(stats.body).toMatchObject({ testCount: 1, avgTokens: 30 });
+    expect((await provider.aiUsage.counters(orgId)).tests).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a missing variable with 400 naming it, before calling the model', async () => {
+    const response = await withAi.post(`${promptPath}/versions/1/playground`, { messages: [{ role: 'user', content: 'Hi' }] }, { session: owner });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('customer');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('test suites', () => {
+  it('answer 409 ai_disabled when AI is off, and store nothing', async () => {
+    expect((await withoutAi.post(`${promptPath}/test-suites`, {}, { session: owner })).status).toBe(409);
+    expect((await withoutAi.post(`${promptPath}/versions/1/playground`, { variables: { customer: 'A' }, messages: [{ role: 'user', content: 'Hi' }] }, { session: owner })).status).toBe(409);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("answer 404 for another organization's prompt and for a suite of another prompt", async () => {
+    const other = await projectWithApiKey(provider, 'Other');
+    await provider.prompts.create(system, other.projectId, { key: KEY, name: 'Theirs' }, { template: 'Theirs', variables: [], commitMessage: null });
+    const theirs = `/api/dashboard/orgs/${orgId}/projects/${other.projectId}/prompts/${KEY}`;
+    expect((await withAi.post(`${theirs}/test-suites`, {}, { session: owner })).status).toBe(404);
+    expect((await withAi.post(`${theirs}/versions/1/playground`, { messages: [{ role: 'user', content: 'Hi' }] }, { session: owner })).status).toBe(404);
+    expect((await withAi.get(`${promptPath}/test-suites/${randomUUID()}`, { session: owner })).status).toBe(404);
+  });
+
+  it('generate cases from the prompt and its metadata, which can then be edited, added and deleted', async () => {
+    const suite = await generateSuite();
+    expect(suite.cases.map((testCase) => testCase.input)).toEqual(['Where is order 42?', 'Refund me now!']);
+    const shown = String(callsOf('generate')[0]!.body.messages[1].content);
+    expect(shown).toContain('refund policy');
+    expect(shown).toContain('purpose: Answer customers about orders');
+
+    const casesPath = `${promptPath}/test-suites/${suite.suite.id}/cases`;
+    const edited = await withAi.patch<{ criteria: string[] }>(`${casesPath}/${suite.cases[0]!.id}`, { criteria: ['Is polite'] }, { session: owner });
+    expect(edited.body.criteria).toEqual(['Is polite']);
+    const added = await withAi.post<{ id: string }>(casesPath, { input: 'Hello', variables: { customer: 'Cy' }, criteria: ['Greets back'] }, { session: owner });
+    expect(added.status).toBe(201);
+    expect((await withAi.delete(`${casesPath}/${added.body.id}`, { session: owner })).status).toBe(200);
+    expect((await withAi.delete(`${casesPath}/${added.body.id}`, { session: owner })).status).toBe(404);
+    expect((await withAi.post(casesPath, { input: 'No criteria', criteria: [] }, { session: owner })).status).toBe(400);
+  });
+
+  it('refuse a generated suite that stays malformed after the one repair with 502, storing nothing', async () => {
+    const before = (await withAi.get<{ suites: unknown[] }>(`${promptPath}/test-suites`, { session: owner })).body.suites.length;
+    fake.queue('POST /v1/chat/completions', openAiWire.completion('Here are some ideas for tests.'), openAiWire.completion(JSON.stringify({ cases: [] })));
+    const response = await withAi.post(`${promptPath}/test-suites`, {}, { session: owner });
+    expect(response.status).toBe(502);
+    expect(response.body).toMatchObject({ error: { code: 'ai_invalid_output' } });
+    expect((await withAi.get<{ suites: unknown[] }>(`${promptPath}/test-suites`, { session: owner })).body.suites).toHaveLength(before);
+  });
+
+  it('run a suite in the background, the judge’s verdicts giving the pass rate per version, and compare two versions', async () => {
+    const suite = await generateSuite();
+    const first = await runOf(suite.suite.id, 1);
+    expect(first).toMatchObject({ status: 'completed', casesTotal: 2, casesDone: 2, passed: 1, failed: 1, errored: 0, passRate: 0.5 });
+    // Each case's answer is made with its own variables.
+    expect(callsOf('answer').map((request) => request.body.messages[0].content).sort()).toEqual(['You answer Ada about their orders.', 'You answer Bob about their orders.']);
+
+    await provider.promptTests.updateCase(system, { organizationId: orgId, projectId, promptId: (await provider.prompts.get(projectId, KEY))!.id, promptKey: KEY }, suite.suite.id, suite.cases[1]!.id, { input: 'Can I return it?' });
+    const second = await runOf(suite.suite.id, 2);
+    expect(second).toMatchObject({ status: 'completed', passed: 2, failed: 0, passRate: 1 });
+
+    const detail = (await withAi.get<Suite>(`${promptPath}/test-suites/${suite.suite.id}`, { session: owner })).body;
+    expect(detail.passRateByVersion).toEqual([expect.objectContaining({ version: 1, passRate: 0.5 }), expect.objectContaining({ version: 2, passRate: 1 })]);
+    const compared = await withAi.get<{ from: { run: Run }; to: { run: Run }; cases: Array<{ from: { status: string }; to: { status: string } }> }>(`${promptPath}/test-suites/${suite.suite.id}/compare?from=1&to=2`, { session: owner });
+    expect(compared.status).toBe(200);
+    expect([compared.body.from.run.passRate, compared.body.to.run.passRate]).toEqual([0.5, 1]);
+    expect(compared.body.cases.map((row) => [row.from.status, row.to.status])).toEqual([
+      ['passed', 'passed'],
+      ['failed', 'passed'],
+    ]);
+  });
+
+  it('repair a malformed judge reply once, and mark a case errored — never scored — when the judge stays invalid', async () => {
+    const suite = await generateSuite();
+    const casesPath = `${promptPath}/test-suites/${suite.suite.id}/cases`;
+    for (const testCase of suite.cases) await withAi.delete(`${casesPath}/${testCase.id}`, { session: owner });
+    await withAi.post(casesPath, { input: 'Please repair this', variables: { customer: 'Ada' }, criteria: ['Is polite', 'Is short'] }, { session: owner });
+    await withAi.post(casesPath, { input: 'This one is garbled', variables: { customer: 'Ada' }, criteria: ['Is polite'] }, { session: owner });
+
+    const run = await runOf(suite.suite.id, 1);
+    expect(run).toMatchObject({ status: 'completed', casesDone: 2, passed: 1, failed: 0, errored: 1, passRate: 1 });
+    // Two judgements each: the repaired one and the one that stayed invalid.
+    expect(callsOf('judge')).toHaveLength(4);
+    const compared = await withAi.get<{ cases: Array<{ input: string; from: { status: string; error: string | null; verdicts: unknown[] } }> }>(`${promptPath}/test-suites/${suite.suite.id}/compare?from=1&to=2`, { session: owner });
+    const garbled = compared.body.cases.find((row) => row.input.includes('garbled'))!;
+    expect(garbled.from).toMatchObject({ status: 'errored', verdicts: [], error: expect.stringContaining('judge') });
+  });
+});

@@ -1,0 +1,113 @@
+import { aiInstructions } from '../ai/instructions.js';
+import { generateObject } from '../ai/structured.js';
+import type { AiProvider } from '../ai/types.js';
+import type { CaseResultInput, TestCase, TestRun } from '../data/prompt-tests.js';
+import type { PromptVersionView } from '../data/prompts.js';
+import { AppError } from '../errors.js';
+import type { Services } from '../http/services.js';
+import { requireProject } from '../projects/service.js';
+import { resolveOrThrow } from '../prompts/service.js';
+import { compileVersion, versionText } from './compile.js';
+import { judgeReply } from './schema.js';
+import { requireSuite, runShown, type Actor } from './suites.js';
+
+export const TEST_RUN_JOB = 'prompt-tests.run';
+export interface TestRunJob {
+  runId: string;
+  organizationId: string;
+  projectId: string;
+  promptKey: string;
+}
+
+/** Runs suite runs on this replica. */
+export async function startTestRunWorker(services: Services): Promise<void> {
+  await services.provider.jobs.work<TestRunJob>(TEST_RUN_JOB, (job) => runSuite(services, job));
+}
+
+/**
+ * Queues a run of a suite against a version and model: 409 ai_disabled (429 over the organization's AI
+ * limit) before anything is queued. The job answers each case and has the judge score it; the run row
+ * is its progress.
+ */
+export async function startTestRun(services: Services, actor: Actor, suiteId: string, options: { version: number; model?: string }) {
+  const { scope } = await requireSuite(services, actor.organizationId, actor.projectId, actor.key, suiteId);
+  const resolved = await resolveOrThrow(services, scope.projectId, actor.key, { version: options.version });
+  // The session is not used here: asking for it checks that AI is on and counts the request.
+  await services.ai.forRequest({ organizationId: actor.organizationId, projectId: scope.projectId, userId: actor.userId, feature: 'test-run' });
+  const cases = await services.provider.promptTests.listCases(suiteId);
+  const run = await services.provider.promptTests.createRun({ suiteId, versionId: resolved.version.id, version: resolved.version.version, model: options.model ?? null, casesTotal: cases.length, createdBy: actor.userId });
+  // No retries: a run interrupted half-way is reported failed; starting another runs the suite again.
+  await services.provider.jobs.enqueue<TestRunJob>(TEST_RUN_JOB, { runId: run.id, organizationId: actor.organizationId, projectId: scope.projectId, promptKey: actor.key }, { retryLimit: 0 });
+  await services.provider.aiUsage.countRuns(actor.organizationId, 'tests');
+  return runShown(run);
+}
+
+/** One run: each case answered by the version with the run's model, then judged criterion by criterion. */
+export async function runSuite(services: Services, job: TestRunJob): Promise<void> {
+  const store = services.provider.promptTests;
+  const run = await store.getRun(job.runId);
+  if (!run || run.status !== 'queued') return;
+  const tally = { casesDone: 0, passed: 0, failed: 0, errored: 0 };
+  await store.updateRun(run.id, { status: 'running' });
+  try {
+    const project = await requireProject(services, job.organizationId, job.projectId);
+    const resolved = await resolveOrThrow(services, project.id, job.promptKey, { version: run.version });
+    const cases = await store.listCases(run.suiteId);
+    await store.updateRun(run.id, { casesTotal: cases.length });
+    const { provider } = await services.ai.forJob({ organizationId: job.organizationId, projectId: project.id, userId: run.createdBy, feature: 'test-run' });
+    const judgeInstructions = await aiInstructions(services, job.organizationId, 'forprompt.judge');
+    for (const testCase of cases) {
+      const result = await runCase(provider, run, resolved.version, testCase, judgeInstructions.text);
+      await store.saveCaseResult(run.id, result);
+      tally[result.status]++;
+      tally.casesDone++;
+      await store.updateRun(run.id, tally);
+    }
+    await store.updateRun(run.id, { ...tally, status: 'completed', finishedAt: new Date() });
+  } catch (error) {
+    services.logger.warn({ err: error, runId: run.id }, 'Test run failed');
+    await store.updateRun(run.id, { ...tally, status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: new Date() });
+  }
+}
+
+/**
+ * One case: the answer, then the judge's verdicts. A failing model call, a missing variable or a judge
+ * reply still invalid after the one repair marks the case `errored` — no verdict is made up.
+ */
+async function runCase(provider: AiProvider, run: TestRun, version: PromptVersionView, testCase: TestCase, judgeInstructions: string): Promise<CaseResultInput> {
+  const base = { caseId: testCase.id, response: null, verdicts: [], inputTokens: null, outputTokens: null, latencyMs: null };
+  let answer;
+  const started = Date.now();
+  try {
+    const compiled = compileVersion(version, testCase.variables);
+    answer = await provider.chat({ model: run.model ?? undefined, system: compiled.system || undefined, messages: [...compiled.messages, { role: 'user', content: testCase.input }] });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ...base, status: 'errored', error: `The answer failed: ${error.message}` };
+  }
+  const answered = { ...base, response: answer.text, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens, latencyMs: Date.now() - started };
+  try {
+    const judged = await generateObject(provider, judgeReply(testCase.criteria.length), {
+      model: run.model ?? undefined,
+      system: judgeInstructions,
+      messages: [{ role: 'user', content: judgeContent(version, testCase, answer.text) }],
+    });
+    const verdicts = judged.object.verdicts.map((verdict, index) => ({ ...verdict, criterion: testCase.criteria[index]! }));
+    return { ...answered, verdicts, status: verdicts.every((verdict) => verdict.passed) ? 'passed' : 'failed', error: null };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ...answered, status: 'errored', error: `The judge failed: ${error.message}` };
+  }
+}
+
+function judgeContent(version: PromptVersionView, testCase: TestCase, answer: string): string {
+  return [
+    `System prompt:\n<prompt>\n${versionText(version)}\n</prompt>`,
+    Object.keys(testCase.variables).length > 0 ? `Variables: ${JSON.stringify(testCase.variables)}` : null,
+    `User input:\n<input>\n${testCase.input}\n</input>`,
+    `Answer:\n<answer>\n${answer}\n</answer>`,
+    `Criteria (one verdict each, in this order):\n${testCase.criteria.map((criterion, index) => `${index + 1}. ${criterion}`).join('\n')}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}

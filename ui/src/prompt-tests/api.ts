@@ -1,0 +1,135 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CriterionVerdict } from '../../../engine/src/data/prompt-tests';
+import { apiFetch, apiSend } from '../app/api';
+import { promptKeyOf, promptPath } from '../prompts/api';
+
+/** Shapes as the engine sends them (engine/src/prompt-tests/schema.ts). */
+export interface PlaygroundReply {
+  response: string;
+  tokens: number;
+  responseTime: number;
+  model: string;
+  usage: { inputTokens: number; outputTokens: number };
+  testResultId: string;
+  versionStats: VersionStats;
+}
+export interface VersionStats {
+  testCount: number;
+  avgTokens: number | null;
+  avgLatencyMs: number | null;
+}
+export interface TestCase {
+  id: string;
+  input: string;
+  variables: Record<string, string>;
+  criteria: string[];
+}
+export interface TestRun {
+  id: string;
+  version: number;
+  model: string | null;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  casesTotal: number;
+  casesDone: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  passRate: number | null;
+  error: string | null;
+  createdAt: string;
+}
+export interface SuiteSummary {
+  id: string;
+  name: string;
+  generatedFromVersion: number | null;
+  caseCount: number;
+  createdAt: string;
+}
+export interface SuiteDetail {
+  suite: Omit<SuiteSummary, 'caseCount'>;
+  cases: TestCase[];
+  runs: TestRun[];
+  passRateByVersion: Array<{ version: number; runId: string; model: string | null; passRate: number | null }>;
+}
+export interface CaseResult {
+  status: 'passed' | 'failed' | 'errored';
+  response: string | null;
+  verdicts: CriterionVerdict[];
+  error: string | null;
+  latencyMs: number | null;
+}
+export interface Comparison {
+  from: { version: number; run: TestRun | null };
+  to: { version: number; run: TestRun | null };
+  cases: Array<{ caseId: string; input: string; criteria: string[]; from: CaseResult | null; to: CaseResult | null }>;
+}
+export interface ModelChoice {
+  defaultModel: string | null;
+  models: Array<{ id: string; name?: string }>;
+}
+
+export const isRunGoing = (run: TestRun | undefined | null) => run?.status === 'queued' || run?.status === 'running';
+export const formatPassRate = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
+
+const suitesPath = (organizationId: string, projectId: string, key: string) => `${promptPath(organizationId, projectId, key)}/test-suites`;
+const suitesKey = (organizationId: string, projectId: string, key: string) => [...promptKeyOf(organizationId, projectId, key), 'test-suites'] as const;
+
+/** The models the organization's provider offers (asked only when AI is on). */
+export function useModels(organizationId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['orgs', organizationId, 'ai', 'models'],
+    queryFn: ({ signal }) => apiFetch<ModelChoice>(`/api/dashboard/orgs/${organizationId}/ai/models`, { signal }),
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function playgroundTurn(organizationId: string, projectId: string, key: string, version: number, body: { model?: string; variables: Record<string, string>; messages: Array<{ role: 'user' | 'assistant'; content: string }> }) {
+  return apiSend<PlaygroundReply>('POST', `${promptPath(organizationId, projectId, key)}/versions/${version}/playground`, body);
+}
+
+export const versionStatsKey = (organizationId: string, projectId: string, key: string, version: number | null) => [...promptKeyOf(organizationId, projectId, key), 'test-stats', version] as const;
+
+/** A version's playground count and averages (refreshed after each playground turn). */
+export function useVersionStats(organizationId: string, projectId: string, key: string, version: number | null) {
+  return useQuery({
+    queryKey: versionStatsKey(organizationId, projectId, key, version),
+    queryFn: ({ signal }) => apiFetch<VersionStats>(`${promptPath(organizationId, projectId, key)}/versions/${version}/test-stats`, { signal }),
+    enabled: version !== null,
+  });
+}
+
+export function useSuites(organizationId: string, projectId: string, key: string) {
+  return useQuery({
+    queryKey: suitesKey(organizationId, projectId, key),
+    queryFn: ({ signal }) => apiFetch<{ suites: SuiteSummary[] }>(suitesPath(organizationId, projectId, key), { signal }),
+  });
+}
+
+/** A suite, polled every second while one of its runs goes. */
+export function useSuite(organizationId: string, projectId: string, key: string, suiteId: string | null) {
+  return useQuery({
+    queryKey: [...suitesKey(organizationId, projectId, key), suiteId],
+    queryFn: ({ signal }) => apiFetch<SuiteDetail>(`${suitesPath(organizationId, projectId, key)}/${suiteId}`, { signal }),
+    enabled: suiteId !== null,
+    refetchInterval: (query) => (query.state.data?.runs.some(isRunGoing) ? 1000 : false),
+  });
+}
+
+/** `finishedRuns` is in the key so the comparison is asked again when a run finishes. */
+export function useComparison(organizationId: string, projectId: string, key: string, suiteId: string, versions: { from: number; to: number } | null, finishedRuns: number) {
+  return useQuery({
+    queryKey: [...suitesKey(organizationId, projectId, key), suiteId, 'compare', versions?.from, versions?.to, finishedRuns],
+    queryFn: ({ signal }) => apiFetch<Comparison>(`${suitesPath(organizationId, projectId, key)}/${suiteId}/compare?from=${versions!.from}&to=${versions!.to}`, { signal }),
+    enabled: versions !== null,
+  });
+}
+
+/** Every change to suites (generate, cases, runs) refreshes the prompt's suites. */
+export function useSuiteAction<A, R>(organizationId: string, projectId: string, key: string, action: (base: string, argument: A) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (argument: A) => action(suitesPath(organizationId, projectId, key), argument),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: suitesKey(organizationId, projectId, key) }),
+  });
+}
