@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiWire, startFakeLlm, type FakeLlm } from '../engine/test/helpers/fake-llm.js';
-import { startDashboardSession, type DashboardSession } from './harness.js';
+import { createTextPrompt, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.answer';
 const analysis = {
@@ -12,17 +11,7 @@ const analysis = {
   optimizations: ['Merge the two greeting rules.'],
 };
 
-/** Creates a text prompt with one version through the dashboard API (the page's session). */
-async function createPrompt(page: Page, engineUrl: DashboardSession['engineUrl']): Promise<void> {
-  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-  const organizationId = state.organizations[0]!.id;
-  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-  const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/prompts`), {
-    headers: { 'X-CSRF-Token': state.csrfToken },
-    data: { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-}
+const supportPrompt = { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' };
 
 describe('prompt analysis in a browser, without AI', () => {
   let session: DashboardSession | undefined;
@@ -36,7 +25,7 @@ describe('prompt analysis in a browser, without AI', () => {
 
   it('shows the Analyze button disabled, saying AI is off and how to enable it', async () => {
     const { page, engineUrl } = session!;
-    await createPrompt(page, engineUrl);
+    await createTextPrompt(page, engineUrl(), supportPrompt);
     await page.goto(engineUrl(`/prompts/${promptKey}`));
     await page.getByTestId('analysis-disabled').waitFor();
     expect(await page.getByTestId('analysis-disabled').innerText()).toContain('AI_PROVIDER');
@@ -65,7 +54,7 @@ describe('prompt analysis in a browser, with an OpenAI-compatible server', () =>
 
   it('analyzes a version and shows its score, assessment and lists, also after a reload', async () => {
     const { page, engineUrl } = session!;
-    await createPrompt(page, engineUrl);
+    await createTextPrompt(page, engineUrl(), supportPrompt);
     await page.goto(engineUrl(`/prompts/${promptKey}`));
     await page.getByTestId('analysis-empty').waitFor();
     await page.getByTestId('analyze-version').click();

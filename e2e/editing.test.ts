@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiWire, startFakeLlm, type FakeLlm } from '../engine/test/helpers/fake-llm.js';
-import { startDashboardSession, type DashboardSession } from './harness.js';
+import { createTextPrompt, firstProjectApi, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.edit';
 const original = 'You answer questions about orders for {{company}}.\nBe polite.';
@@ -13,13 +12,6 @@ const edit = { responseType: 'edit', editType: 'global', editedPrompt: edited, e
 function streamed(reply: unknown) {
   const text = JSON.stringify(reply);
   return openAiWire.stream([{ reasoning: 'Weighing the options. ' }, { content: text.slice(0, 20) }, { content: text.slice(20) }], { model: 'gpt-e2e' });
-}
-
-async function organizationAndProject(page: Page, engineUrl: DashboardSession['engineUrl']) {
-  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-  const organizationId = state.organizations[0]!.id;
-  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-  return { csrfToken: state.csrfToken, organizationId, projectId: projects.projects[0]!.id };
 }
 
 describe('AI editing in a browser, with an OpenAI-compatible server', () => {
@@ -38,10 +30,7 @@ describe('AI editing in a browser, with an OpenAI-compatible server', () => {
 
   it('asks a question with options, then proposes an edit as a diff that, accepted, becomes a new version', async () => {
     const { page, engineUrl } = session!;
-    const { csrfToken, organizationId, projectId } = await organizationAndProject(page, engineUrl);
-    const promptPath = `/api/dashboard/orgs/${organizationId}/projects/${projectId}/prompts`;
-    const created = await page.request.post(engineUrl(promptPath), { headers: { 'X-CSRF-Token': csrfToken }, data: { key: promptKey, name: 'Support edit', template: original } });
-    expect(created.status(), await created.text()).toBe(201);
+    await createTextPrompt(page, engineUrl(), { key: promptKey, name: 'Support edit', template: original });
 
     await page.goto(engineUrl(`/prompts/${promptKey}`));
     await page.getByTestId('ai-edit-panel').scrollIntoViewIfNeeded();
@@ -70,7 +59,7 @@ describe('AI editing in a browser, with an OpenAI-compatible server', () => {
     // The chat outlives the editor starting over on the new version.
     await page.getByTestId('ai-edit-accepted').waitFor();
     expect(await page.getByTestId('ai-edit-turn').count()).toBe(2);
-    const versions = (await (await page.request.get(engineUrl(`${promptPath}/${promptKey}`))).json()) as { versions: Array<{ version: number; template: string; commitMessage: string | null }> };
+    const versions = (await (await page.request.get(`${(await firstProjectApi(page, engineUrl())).projectPath}/prompts/${promptKey}`)).json()) as { versions: Array<{ version: number; template: string; commitMessage: string | null }> };
     expect(versions.versions[0]).toMatchObject({ version: 2, template: edited, commitMessage: 'AI edit: A: Three sentences at most' });
     await page.getByTestId('prompt-editor').scrollIntoViewIfNeeded();
     await session!.screenshot('accepted');

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from './browser.js';
 import { createTestDatabase } from '../engine/test/helpers/db.js';
 import { startEngine, type RunningEngine } from '../engine/test/helpers/engine-process.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const screenshotDir = path.join(repoRoot, 'test-results/screenshots');
+export { launchBrowser, screenshot, screenshotDir } from './browser.js';
 
 /** A built engine on a fresh database (external PostgreSQL) with its own home directory. */
 export async function startTestEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; databaseUrl: string; stop(): Promise<void> }> {
@@ -34,42 +33,15 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
     await stop();
     throw error;
   }
-  await mkdir(screenshotDir, { recursive: true });
   return { engine, databaseUrl: database.url, stop };
 }
 
-/** The system Chromium, headless, with nothing that phones home. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-/**
- * Saves test-results/screenshots/<name>.png. `fullPage` grows the window to the page's height
- * instead of stitching, so the sticky sidebar and footer stay where a user sees them.
- */
-export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  const viewport = page.viewportSize();
-  const height = fullPage ? await page.evaluate(() => document.documentElement.scrollHeight) : 0;
-  if (!viewport || height <= viewport.height) {
-    await page.screenshot({ path: file });
-    return;
-  }
-  await page.setViewportSize({ width: viewport.width, height });
-  await page.screenshot({ path: file });
-  await page.setViewportSize(viewport);
+/** The signed-in user's CSRF header and first project, through the dashboard API (the page's cookies). */
+export async function firstProjectApi(page: Page, engineUrl: string): Promise<{ headers: { 'X-CSRF-Token': string }; projectPath: string }> {
+  const state = (await (await page.request.get(`${engineUrl}/api/dashboard/auth/state`)).json()) as { csrfToken: string; organizations: { id: string }[] };
+  const organizationId = state.organizations[0]!.id;
+  const projects = (await (await page.request.get(`${engineUrl}/api/dashboard/orgs/${organizationId}/projects`)).json()) as { projects: { id: string }[] };
+  return { headers: { 'X-CSRF-Token': state.csrfToken }, projectPath: `${engineUrl}/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}` };
 }
 
 /**
@@ -77,15 +49,17 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
  * cookies), as a user would in Settings › API keys; answers its secret.
  */
 export async function createProjectApiKey(page: Page, engineUrl: string, name = 'e2e'): Promise<string> {
-  const state = (await (await page.request.get(`${engineUrl}/api/dashboard/auth/state`)).json()) as { csrfToken: string; organizations: { id: string }[] };
-  const organizationId = state.organizations[0]!.id;
-  const projects = (await (await page.request.get(`${engineUrl}/api/dashboard/orgs/${organizationId}/projects`)).json()) as { projects: { id: string }[] };
-  const created = await page.request.post(`${engineUrl}/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/api-keys`, {
-    headers: { 'X-CSRF-Token': state.csrfToken },
-    data: { name },
-  });
+  const { headers, projectPath } = await firstProjectApi(page, engineUrl);
+  const created = await page.request.post(`${projectPath}/api-keys`, { headers, data: { name } });
   if (created.status() !== 201) throw new Error(`Creating an API key answered ${created.status()}: ${await created.text()}`);
   return ((await created.json()) as { secret: string }).secret;
+}
+
+/** Creates a text prompt with its first version in the signed-in user's first project, through the dashboard API. */
+export async function createTextPrompt(page: Page, engineUrl: string, prompt: { key: string; name: string; template: string }): Promise<void> {
+  const { headers, projectPath } = await firstProjectApi(page, engineUrl);
+  const created = await page.request.post(`${projectPath}/prompts`, { headers, data: prompt });
+  if (created.status() !== 201) throw new Error(`Creating prompt "${prompt.key}" answered ${created.status()}: ${await created.text()}`);
 }
 
 export interface DashboardSession {

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../engine/test/helpers/fake-llm.js';
-import { startDashboardSession, type DashboardSession } from './harness.js';
+import { createTextPrompt, firstProjectApi, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.answer';
 const suite = {
@@ -23,19 +22,7 @@ function reply(request: RecordedRequest) {
   return openAiWire.completion('Your order ships tomorrow.', { model: 'gpt-e2e', usage: [40, 8] });
 }
 
-/** The session's CSRF token and the path of its first project's prompts (the dashboard API). */
-async function promptsApi(page: Page, engineUrl: DashboardSession['engineUrl']) {
-  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-  const organizationId = state.organizations[0]!.id;
-  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-  return { headers: { 'X-CSRF-Token': state.csrfToken }, path: engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/prompts`) };
-}
-
-async function createPrompt(page: Page, engineUrl: DashboardSession['engineUrl']): Promise<void> {
-  const { headers, path } = await promptsApi(page, engineUrl);
-  const created = await page.request.post(path, { headers, data: { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' } });
-  expect(created.status(), await created.text()).toBe(201);
-}
+const supportPrompt = { key: promptKey, name: 'Support answer', template: 'You answer questions about orders for {{company}}.' };
 
 describe('the playground and test suites in a browser, without AI', () => {
   let session: DashboardSession | undefined;
@@ -49,7 +36,7 @@ describe('the playground and test suites in a browser, without AI', () => {
 
   it('says AI is off and how to enable it, with the AI buttons disabled', async () => {
     const { page, engineUrl } = session!;
-    await createPrompt(page, engineUrl);
+    await createTextPrompt(page, engineUrl(), supportPrompt);
     await page.goto(engineUrl(`/prompts/${promptKey}?tab=tests`));
     await page.getByTestId('playground-disabled').waitFor();
     expect(await page.getByTestId('playground-disabled').innerText()).toContain('AI_PROVIDER');
@@ -78,7 +65,7 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
 
   it('chats with a version in the playground, showing tokens, latency and the version’s averages', async () => {
     const { page, engineUrl } = session!;
-    await createPrompt(page, engineUrl);
+    await createTextPrompt(page, engineUrl(), supportPrompt);
     await page.goto(engineUrl(`/prompts/${promptKey}?tab=tests`));
     await page.getByTestId('playground-variable-company').fill('Acme');
     await page.getByTestId('playground-message').fill('Where is my order?');
@@ -109,8 +96,8 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
 
   it('runs the suite on a second version and compares the two side by side', async () => {
     const { page, engineUrl } = session!;
-    const { headers, path } = await promptsApi(page, engineUrl);
-    const saved = await page.request.post(`${path}/${promptKey}/versions`, { headers, data: { template: 'You answer questions about orders for {{company}}, and state the refund policy.' } });
+    const { headers, projectPath } = await firstProjectApi(page, engineUrl());
+    const saved = await page.request.post(`${projectPath}/prompts/${promptKey}/versions`, { headers, data: { template: 'You answer questions about orders for {{company}}, and state the refund policy.' } });
     expect(saved.status(), await saved.text()).toBe(201);
     await page.reload();
     await page.getByTestId('run-version').selectOption('2');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../engine/test/helpers/fake-llm.js';
-import { createProjectApiKey, startDashboardSession, type DashboardSession } from './harness.js';
+import { createProjectApiKey, createTextPrompt, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.reply';
 const replies = {
@@ -20,14 +20,7 @@ function replyFor(request: RecordedRequest) {
 
 /** The prompt (through the dashboard API) and three conversations with it (through /api/v1/ingest). */
 async function promptWithConversations(page: Page, engineUrl: DashboardSession['engineUrl']): Promise<void> {
-  const state = (await (await page.request.get(engineUrl('/api/dashboard/auth/state'))).json()) as { csrfToken: string; organizations: { id: string }[] };
-  const organizationId = state.organizations[0]!.id;
-  const projects = (await (await page.request.get(engineUrl(`/api/dashboard/orgs/${organizationId}/projects`))).json()) as { projects: { id: string }[] };
-  const created = await page.request.post(engineUrl(`/api/dashboard/orgs/${organizationId}/projects/${projects.projects[0]!.id}/prompts`), {
-    headers: { 'X-CSRF-Token': state.csrfToken },
-    data: { key: promptKey, name: 'Reply', template: 'You answer questions about orders.' },
-  });
-  expect(created.status(), await created.text()).toBe(201);
+  await createTextPrompt(page, engineUrl(), { key: promptKey, name: 'Reply', template: 'You answer questions about orders.' });
   const apiKey = await createProjectApiKey(page, engineUrl());
   const batch = ['c1', 'c2', 'c3'].map((id) => ({
     id: `${id}-create`,

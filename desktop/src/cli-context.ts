@@ -26,16 +26,3 @@ export async function follow<T>(manager: Manager, task: RunningTask<T>, json: bo
     await manager.tasks.flush();
   }
 }
-
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}

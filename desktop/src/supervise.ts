@@ -14,13 +14,7 @@ import { startBackupSchedule } from './core/backups.js';
  * (restarts after crashes) until SIGTERM/SIGINT. Its state is mirrored in `manager/supervisor.json`.
  */
 export async function runSupervisorDaemon(manager: Manager, options: { provision: boolean; print: (text: string) => void }): Promise<number> {
-  const launchTask = manager.tasks.run('provision', 'Provision and migrate', async (task) => {
-    if (options.provision) return (await manager.provision(task)).launch;
-    const settings = await manager.settings();
-    const plan = await manager.planDatabase(settings);
-    const stack = plan.kind === 'container' ? await plan.stack.up(task) : undefined;
-    return await manager.engineLaunch(settings, plan, stack);
-  });
+  const launchTask = manager.tasks.run('provision', 'Provision and migrate', async (task) => (await manager.provision(task, { migrate: options.provision })).launch);
   const launch = options.provision ? await follow(manager, launchTask, false) : await launchTask.result;
   const supervisor = manager.supervisor(launch);
   const record = (state: SupervisorState) =>

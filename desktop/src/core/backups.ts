@@ -7,6 +7,7 @@ import { isNewerThanJournal, readMigrationJournal, readSchemaVersion } from './b
 import { isCustomFormatDump, restoreContainerDump, verifyContainerDump, writeContainerDump } from './container-dump.js';
 import { migrateDatabase, replaceDatabase } from './database-swap.js';
 import type { Manager, OpenDatabase } from './manager.js';
+import type { Settings } from './settings.js';
 import type { Stack } from './stack.js';
 import type { TaskContext, TaskProgress } from './tasks.js';
 
@@ -45,21 +46,22 @@ function tableProgress(verb: string, report: (progress: TaskProgress) => void) {
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-export async function backupDirectory(manager: Manager): Promise<string> {
-  return (await manager.settings()).backups.directory ?? path.join(manager.home, 'backups');
+/** Where backups go by default (and the schedule writes): the settings' folder, else FORPROMPT_HOME/backups. */
+export function backupDirectory(home: string, settings: Settings): string {
+  return settings.backups.directory ?? path.join(home, 'backups');
 }
 
 /** Backs up the install's database (opening it if the install is stopped); prunes to the last N in the default folder. */
 export async function backupInstall(manager: Manager, context: TaskContext, options: BackupOptions = {}): Promise<BackupFile> {
   const format = options.format ?? 'fpbackup';
-  const stack = format === 'pg_dump' ? await containerStack(manager, "The pg_dump format is made by the PostgreSQL container's own pg_dump") : undefined;
-  const directory = await backupDirectory(manager);
+  const settings = await manager.settings();
+  const stack = format === 'pg_dump' ? await containerStack(manager, settings, "The pg_dump format is made by the PostgreSQL container's own pg_dump") : undefined;
+  const directory = backupDirectory(manager.home, settings);
   const file = options.out ? path.resolve(options.out) : path.join(directory, `forprompt-${new Date().toISOString().replace(/[:.]/g, '-')}${extensions[format]}`);
-  await fs.mkdir(path.dirname(file), { recursive: true });
   const database = await manager.openDatabase(context);
   try {
     const written = stack ? await dumpDatabase(stack, database, file, context) : await archiveDatabase(database, file, context);
-    if (!options.out) await pruneBackups(directory, format, (await manager.settings()).backups.keep);
+    if (!options.out) await pruneBackups(directory, format, settings.backups.keep);
     return written;
   } finally {
     await database.release();
@@ -81,8 +83,8 @@ async function dumpDatabase(stack: Stack, database: OpenDatabase, file: string, 
 }
 
 /** The container stack of the install; `what` (a pg_dump backup or restore) is refused otherwise, with the way that works. */
-async function containerStack(manager: Manager, what: string): Promise<Stack> {
-  const plan = await manager.planDatabase();
+async function containerStack(manager: Manager, settings: Settings | undefined, what: string): Promise<Stack> {
+  const plan = await manager.planDatabase(settings);
   if (plan.kind === 'container') return plan.stack;
   throw new Error(`${what}, but this install's database is ${plan.kind}, not a container. The .fpbackup format works with every database (embedded, container or external): use it instead.`);
 }
@@ -117,10 +119,10 @@ async function pruneBackups(directory: string, format: BackupFormat, keep: numbe
 
 /** True when the newest portable backup in the default folder (what the schedule writes) is older than the schedule allows. */
 export async function backupIsDue(manager: Manager, now = Date.now()): Promise<boolean> {
-  const { everyHours } = (await manager.settings()).backups;
-  if (everyHours <= 0) return false;
-  const newest = (await listBackups(await backupDirectory(manager))).find((backup) => backup.format === 'fpbackup');
-  return !newest || now - Date.parse(newest.createdAt) >= everyHours * 3_600_000;
+  const settings = await manager.settings();
+  if (settings.backups.everyHours <= 0) return false;
+  const newest = (await listBackups(backupDirectory(manager.home, settings))).find((backup) => backup.format === 'fpbackup');
+  return !newest || now - Date.parse(newest.createdAt) >= settings.backups.everyHours * 3_600_000;
 }
 
 export interface RestoreResult {
@@ -162,7 +164,7 @@ async function restoreArchive(manager: Manager, file: string, context: TaskConte
 
 /** A pg_dump file: read whole by the container's pg_restore first, then restored by it into the new database. */
 async function restoreDump(manager: Manager, file: string, context: TaskContext): Promise<RestoreResult> {
-  const stack = await containerStack(manager, "A pg_dump file is restored by the PostgreSQL container's own pg_restore");
+  const stack = await containerStack(manager, undefined, "A pg_dump file is restored by the PostgreSQL container's own pg_restore");
   const { size } = await fs.stat(file);
   const tables = await replaceDatabase(manager, context, {
     check: async (database) => {

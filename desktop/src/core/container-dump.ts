@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Stack } from './stack.js';
 
 /**
@@ -43,6 +44,7 @@ export interface DumpProgress {
  */
 export async function writeContainerDump(stack: Stack, database: string, outFile: string, options: DumpProgress = {}): Promise<{ file: string; bytes: number }> {
   const partial = `${outFile}.partial`;
+  await fs.mkdir(path.dirname(outFile), { recursive: true });
   const sink = createWriteStream(partial, { mode: 0o600 });
   const timer = setInterval(() => options.onBytes?.(sink.bytesWritten), PROGRESS_EVERY_MS);
   try {

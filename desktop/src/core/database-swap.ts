@@ -22,47 +22,54 @@ export interface RestoreSteps {
 export async function replaceDatabase(manager: Manager, context: TaskContext, steps: RestoreSteps): Promise<Record<string, number>> {
   const wasRunning = (await probeEngine(manager.home)).state === 'running';
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const loaded = await loadIntoNewDatabase(manager, stamp, context, steps);
-  throwIfCancelled(context.signal);
-  await switchDatabases(manager, { restored: loaded.name, stamp, wasRunning }, context);
+  // Opened once: a stopped install's database stays open from the load through the switch.
+  const database = await manager.openDatabase(context);
+  let loaded: { name: string; tables: Record<string, number> };
+  try {
+    loaded = await loadIntoNewDatabase(database, stamp, steps);
+    throwIfCancelled(context.signal);
+  } catch (error) {
+    await database.release();
+    throw error;
+  }
+  await switchDatabases(manager, database, { restored: loaded.name, stamp, wasRunning }, context);
   return loaded.tables;
 }
 
 /** Creates `<db>_restore_<stamp>` and runs the steps; the new database is dropped again when anything fails. */
-async function loadIntoNewDatabase(manager: Manager, stamp: string, context: TaskContext, steps: RestoreSteps): Promise<{ name: string; tables: Record<string, number> }> {
-  const database = await manager.openDatabase(context);
+async function loadIntoNewDatabase(database: OpenDatabase, stamp: string, steps: RestoreSteps): Promise<{ name: string; tables: Record<string, number> }> {
+  await steps.check?.(database);
+  const name = `${new URL(database.databaseUrl).pathname.slice(1)}_restore_${stamp}`;
+  const admin = await adminClient(database.databaseUrl);
+  let created = false;
   try {
-    await steps.check?.(database);
-    const name = `${new URL(database.databaseUrl).pathname.slice(1)}_restore_${stamp}`;
-    const admin = await adminClient(database.databaseUrl);
-    let created = false;
-    try {
-      await admin.query(`create database ${quote(name)}`);
-      created = true;
-      return { name, tables: await steps.load({ name, databaseUrl: withDatabase(database.databaseUrl, name) }) };
-    } catch (error) {
-      if (created) {
-        // A cancelled load may still hold a connection (pg_restore in a container ends a moment later).
-        await terminateConnections(admin, name).catch(() => {});
-        await admin.query(`drop database if exists ${quote(name)}`).catch(() => {});
-      }
-      throw error;
-    } finally {
-      await admin.end().catch(() => {});
+    await admin.query(`create database ${quote(name)}`);
+    created = true;
+    return { name, tables: await steps.load({ name, databaseUrl: withDatabase(database.databaseUrl, name) }) };
+  } catch (error) {
+    if (created) {
+      // A cancelled load may still hold a connection (pg_restore in a container ends a moment later).
+      await terminateConnections(admin, name).catch(() => {});
+      await admin.query(`drop database if exists ${quote(name)}`).catch(() => {});
     }
+    throw error;
   } finally {
-    await database.release();
+    await admin.end().catch(() => {});
   }
 }
 
-/** Stops the engine, renames current → `_before_`, restored → current, migrates, starts, drops the old one. */
-async function switchDatabases(manager: Manager, swap: { restored: string; stamp: string; wasRunning: boolean }, context: TaskContext): Promise<void> {
+/** Stops the engine, renames current → `_before_`, restored → current, migrates, starts, drops the old one. Releases `opened`. */
+async function switchDatabases(manager: Manager, opened: OpenDatabase, swap: { restored: string; stamp: string; wasRunning: boolean }, context: TaskContext): Promise<void> {
   const { restored, stamp, wasRunning } = swap;
   context.report({ message: 'Stopping the engine and switching databases' });
-  // The embedded PostgreSQL stops with its engine: the switch reopens the database on its own.
-  if (wasRunning) await manager.stopEngine();
   const uncancellable: TaskContext = { signal: new AbortController().signal, report: context.report };
-  const database = await manager.openDatabase(uncancellable);
+  let database = opened;
+  if (wasRunning) {
+    // The running engine's database goes with it (the embedded PostgreSQL stops with its engine): opened again once it is stopped.
+    await opened.release();
+    await manager.stopEngine();
+    database = await manager.openDatabase(uncancellable);
+  }
   const current = new URL(database.databaseUrl).pathname.slice(1);
   const previous = `${current}_before_${stamp}`;
   const admin = await adminClient(database.databaseUrl);

@@ -4,7 +4,6 @@ import { discoverContainerEngine } from './container-engine.js';
 import type { Manager } from './manager.js';
 import { OllamaModels } from './models.js';
 import { isPortFree } from './ports.js';
-import { probeEngine } from './runtime.js';
 import { errorMessage } from './tasks.js';
 
 export interface DoctorCheck {
@@ -34,7 +33,8 @@ export async function runDoctor(manager: Manager, options: { apiKey?: string } =
       : { status: 'pass', detail: `none found; using the embedded database (${found.summary})` };
   });
 
-  const engine = await probeEngine(manager.home);
+  const status = await manager.status(settings);
+  const { engine } = status;
   await check('Engine port', async () => {
     if (engine.state !== 'stopped') return { status: 'pass', detail: `in use by the engine (${engine.runtime.url})` };
     return (await isPortFree(settings.enginePort))
@@ -42,7 +42,6 @@ export async function runDoctor(manager: Manager, options: { apiKey?: string } =
       : { status: 'fail', detail: `${settings.enginePort} is taken by another program`, hint: 'Stop that program or set another enginePort in the settings.' };
   });
 
-  const status = await manager.status();
   await check('PostgreSQL', async () => {
     const databaseUrl = engine.state !== 'stopped' ? engine.runtime.databaseUrl : status.stack?.databaseUrl;
     if (!databaseUrl) return { status: 'fail', detail: 'the database is not running', hint: 'Run `forprompt-manager up`.' };

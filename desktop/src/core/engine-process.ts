@@ -121,6 +121,16 @@ async function stopChild(child: ChildProcess, closed: Promise<void>, graceMs = 3
   clearTimeout(timer);
 }
 
+/** A start that did not become ready: `how` it failed, in the words of a crash ("exited with 1", "did not become ready"). */
+class LaunchFailure extends Error {
+  constructor(
+    message: string,
+    readonly how: string,
+  ) {
+    super(message);
+  }
+}
+
 export type SupervisorState =
   | { state: 'stopped' }
   | { state: 'starting'; attempt: number }
@@ -158,11 +168,18 @@ export class EngineSupervisor extends EventEmitter<{ state: [SupervisorState] }>
     return this.current;
   }
 
-  /** Starts the engine and resolves once it is ready (rejects with the engine's reason if it is not). */
+  /** Starts the engine and resolves once it is ready (rejects with the engine's reason if it is not; no retry: the caller shows why). */
   async start(): Promise<{ url: string; pid: number }> {
     this.stopping = false;
     this.crashes = [];
-    return this.launch(1);
+    try {
+      return await this.launch(1);
+    } catch (error) {
+      if (!(error instanceof LaunchFailure)) throw error; // not spawned at all (e.g. the engine is not built)
+      const reason = failureReason(this.options.log.tail(20));
+      this.setState({ state: 'crashed', reason });
+      throw new Error(`The engine did not start: ${error.message}. ${reason}`);
+    }
   }
 
   async stop(): Promise<void> {
@@ -172,45 +189,38 @@ export class EngineSupervisor extends EventEmitter<{ state: [SupervisorState] }>
     this.setState({ state: 'stopped' });
   }
 
-  /**
-   * One start. The first (from `start()`) rejects on failure and is not retried: the caller shows why.
-   * A restart that fails counts as one more crash, and so backs off again or gives up.
-   */
+  /** A restart after a crash; one that fails counts as one more crash, and so backs off again or gives up. */
+  private restart(): void {
+    if (this.stopping) return;
+    this.launch(this.crashes.length + 1).catch((error: Error) => {
+      if (!this.stopping) this.onCrash(error instanceof LaunchFailure ? error.how : `could not be started (${error.message})`);
+    });
+  }
+
+  /** One start: resolves once ready; a start that fails leaves no child behind. Only a ready engine's exit is a crash here. */
   private async launch(attempt: number): Promise<{ url: string; pid: number }> {
     this.setState({ state: 'starting', attempt });
     const { launch, log } = this.options;
-    const isRestart = attempt > 1;
     log.write(`\n--- ${new Date().toISOString()} starting the engine (attempt ${attempt}) ---\n`);
     const child = spawnEngine(launch, []);
     this.child = child;
     child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
     child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
-    let exited = false;
+    let exit: string | undefined;
     let ready = false;
     this.closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     child.once('exit', (code, signal) => {
-      exited = true;
-      if (this.child === child && !this.stopping && (ready || isRestart)) this.onCrash(`exited with ${code ?? signal}`);
+      exit = `exited with ${code ?? signal}`;
+      if (this.child === child && !this.stopping && ready) this.onCrash(exit);
     });
     try {
-      const runtime = await waitForRuntime(launch.home, child.pid!, 'serve', { timeoutMs: this.options.readyTimeoutMs ?? 90_000, exited: () => exited });
+      const runtime = await waitForRuntime(launch.home, child.pid!, 'serve', { timeoutMs: this.options.readyTimeoutMs ?? 90_000, exited: () => exit !== undefined });
       ready = true;
       this.setState({ state: 'running', url: runtime.url!, pid: child.pid! });
       return { url: runtime.url!, pid: child.pid! };
     } catch (error) {
-      if (isRestart) {
-        // An exit is already counted by the exit handler; a start that hangs is killed and counted here.
-        if (!exited) {
-          this.child = undefined; // its exit is not a second crash
-          await stopChild(child, this.closed);
-          if (!this.stopping) this.onCrash('did not become ready');
-        }
-        throw error;
-      }
-      if (!exited) await stopChild(child, this.closed);
-      const reason = failureReason(log.tail(20));
-      this.setState({ state: 'crashed', reason });
-      throw new Error(`The engine did not start: ${(error as Error).message}. ${reason}`);
+      if (exit === undefined) await stopChild(child, this.closed);
+      throw new LaunchFailure((error as Error).message, exit ?? 'did not become ready');
     }
   }
 
@@ -225,10 +235,7 @@ export class EngineSupervisor extends EventEmitter<{ state: [SupervisorState] }>
     }
     const inMs = Math.min(30_000, (this.options.backoffMs ?? 1_000) * 2 ** (this.crashes.length - 1));
     this.setState({ state: 'restarting', inMs, reason });
-    setTimeout(() => {
-      if (this.stopping) return;
-      this.launch(this.crashes.length + 1).catch(() => {});
-    }, inMs);
+    setTimeout(() => this.restart(), inMs);
   }
 
   private setState(state: SupervisorState): void {

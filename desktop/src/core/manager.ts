@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { readMigrationJournal, readSchemaVersion } from './backup/schema-version.js';
+import { engineJournalPath, readMigrationJournal, readSchemaVersion } from './backup/schema-version.js';
 import { discoverContainerEngine, type FoundEngine, type NoEngine } from './container-engine.js';
 import { defaultEngineEntry, EngineSupervisor, openDatabaseOnly, runEngineCommand, type EngineLaunch, type SupervisorState } from './engine-process.js';
 import { managerDir } from './home.js';
 import { OllamaModels } from './models.js';
 import { RotatingLog } from './rotating-log.js';
-import { isAlive, probeEngine, readRuntimeFile, type EngineStatus } from './runtime.js';
+import { isAlive, probeEngine, readRuntimeFile, waitForExit, type EngineStatus } from './runtime.js';
 import { readSupervisorFile, supervisorFile } from './supervisor-file.js';
 import { SecretStore, type SecretCipher } from './secrets.js';
 import { readSettings, writeSettings, type Settings } from './settings.js';
 import { Stack, type StackStatus } from './stack.js';
-import { TaskManager, type TaskContext } from './tasks.js';
+import { TaskManager, type RunningTask, type TaskContext } from './tasks.js';
 import { installedEngineEntry } from './update/versions.js';
 
 /** Where the data lives for this install, as resolved from the settings and what the machine has. */
@@ -27,7 +27,6 @@ export interface ManagerOptions {
   /** The environment the engine inherits (PATH, …); the manager adds what it decides. */
   env?: NodeJS.ProcessEnv;
   cipher?: SecretCipher;
-  engineEntry?: string;
   /**
    * How to start the engine when this process should not supervise it itself (the CLI starts a
    * detached supervisor); default: `up()` in this process.
@@ -108,12 +107,15 @@ export class Manager {
     }
     if (stack?.ollamaUrl) Object.assign(env, { OLLAMA_BASE_URL: stack.ollamaUrl, OLLAMA_MODEL: settings.ollamaModel });
     // An installed update's engine wins over the one shipped with the manager (see update/versions.ts).
-    const entry = this.options.engineEntry ?? installedEngineEntry(this.home) ?? defaultEngineEntry(this.env);
+    const entry = installedEngineEntry(this.home) ?? defaultEngineEntry(this.env);
     return { entry, env, home: this.home };
   }
 
-  /** Provisions the database (containers: up, idempotent) and migrates it. Returns what the engine needs. */
-  async provision(context: TaskContext): Promise<{ launch: EngineLaunch; plan: DatabasePlan; stack?: StackStatus }> {
+  /**
+   * Provisions the database (containers: up, idempotent) and migrates it (unless `migrate` is false:
+   * the detached supervisor's, whose `up` has migrated already). Returns what the engine needs.
+   */
+  async provision(context: TaskContext, { migrate = true } = {}): Promise<{ launch: EngineLaunch; plan: DatabasePlan; stack?: StackStatus }> {
     const settings = await this.settings();
     const plan = await this.planDatabase(settings);
     let stack: StackStatus | undefined;
@@ -124,6 +126,7 @@ export class Manager {
       context.report({ message: plan.reason });
     }
     const launch = await this.engineLaunch(settings, plan, stack);
+    if (!migrate) return { launch, plan, stack };
     if (await schemaIsCurrent(launch)) {
       context.report({ message: 'The database schema is up to date' });
       return { launch, plan, stack };
@@ -147,7 +150,7 @@ export class Manager {
   }
 
   /** `up` in one process: provision, migrate, then start and supervise the engine. */
-  up(): ReturnType<TaskManager['run']> {
+  up(): RunningTask<{ url: string; alreadyRunning: boolean }> {
     return this.tasks.run('up', 'Start ForPrompt', async (context) => {
       const running = await probeEngine(this.home);
       if (running.state === 'running') return { url: running.runtime.url!, alreadyRunning: true };
@@ -155,11 +158,11 @@ export class Manager {
       context.report({ message: 'Starting the engine' });
       const started = await this.supervisor(launch).start();
       return { url: started.url, alreadyRunning: false };
-    }, (result) => `Running at ${(result as { url: string }).url}`);
+    }, (result) => `Running at ${result.url}`);
   }
 
   /** Stops the engine (ours or one started by `npm start`), then the containers. Volumes stay. */
-  down(): ReturnType<TaskManager['run']> {
+  down(): RunningTask<void> {
     return this.tasks.run('down', 'Stop ForPrompt', async (context) => {
       context.report({ message: 'Stopping the engine' });
       await this.stopEngine();
@@ -177,8 +180,7 @@ export class Manager {
     const daemon = await readSupervisorFile(this.dir);
     if (daemon && daemon.pid !== process.pid && isAlive(daemon.pid)) {
       process.kill(daemon.pid, 'SIGTERM');
-      const deadline = Date.now() + 45_000;
-      while (isAlive(daemon.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitForExit(daemon.pid, 45_000);
     }
     if (daemon && !isAlive(daemon.pid)) await fs.rm(supervisorFile(this.dir), { force: true });
     await stopRecordedEngine(this.home);
@@ -190,9 +192,9 @@ export class Manager {
     else await this.up().result;
   }
 
-  async status(): Promise<{ engine: EngineStatus; database: DatabasePlan['kind']; reason?: string; containerEngine?: string; stack?: StackStatus }> {
+  async status(settings?: Settings): Promise<{ engine: EngineStatus; database: DatabasePlan['kind']; reason?: string; containerEngine?: string; stack?: StackStatus }> {
     const engine = await probeEngine(this.home);
-    const plan = await this.planDatabase().catch((error: Error) => ({ kind: 'embedded' as const, reason: error.message }));
+    const plan = await this.planDatabase(settings).catch((error: Error) => ({ kind: 'embedded' as const, reason: error.message }));
     if (plan.kind === 'container') {
       const found = `${plan.engine.kind} ${plan.engine.version} at ${plan.engine.address}`;
       return { engine, database: 'container', containerEngine: found, stack: await plan.stack.status() };
@@ -205,10 +207,10 @@ export class Manager {
    * (started for the occasion), else the embedded server opened alone. `release()` puts back what it opened.
    */
   async openDatabase(context: TaskContext): Promise<OpenDatabase> {
-    const runtime = await readRuntimeFile(this.home).catch(() => null);
     const engine = await probeEngine(this.home);
-    if (engine.state !== 'stopped' && runtime?.databaseUrl) {
-      return { databaseUrl: runtime.databaseUrl, plan: runtime.dataProvider === 'embedded' ? 'embedded' : 'external', openedForThis: false, release: async () => {} };
+    if (engine.state !== 'stopped' && engine.runtime.databaseUrl) {
+      const { databaseUrl, dataProvider } = engine.runtime;
+      return { databaseUrl, plan: dataProvider === 'embedded' ? 'embedded' : 'external', openedForThis: false, release: async () => {} };
     }
     const settings = await this.settings();
     const plan = await this.planDatabase(settings);
@@ -224,8 +226,9 @@ export class Manager {
   }
 
   async models(): Promise<OllamaModels> {
-    const status = await this.status();
-    const url = status.stack?.ollamaUrl ?? this.env.OLLAMA_BASE_URL;
+    const plan = await this.planDatabase().catch(() => undefined);
+    const stack = plan?.kind === 'container' ? await plan.stack.status() : undefined;
+    const url = stack?.ollamaUrl ?? this.env.OLLAMA_BASE_URL;
     if (!url) throw new Error('Ollama is not part of this install: enable it in the settings (withOllama) or set OLLAMA_BASE_URL');
     return new OllamaModels(url);
   }
@@ -241,7 +244,7 @@ async function schemaIsCurrent(launch: EngineLaunch): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
   client.on('error', () => {});
   try {
-    const journal = await readMigrationJournal(path.resolve(path.dirname(launch.entry), '..', 'drizzle', 'meta', '_journal.json'));
+    const journal = await readMigrationJournal(engineJournalPath(launch.entry));
     await client.connect();
     const version = await readSchemaVersion(client, journal);
     return version.applied === journal.length && version.lastTag === journal.at(-1)?.tag;
@@ -283,10 +286,5 @@ export async function stopRecordedEngine(home: string): Promise<void> {
   } catch {
     return;
   }
-  const deadline = Date.now() + 40_000;
-  while (Date.now() < deadline) {
-    if (!isAlive(runtime.pid)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`The engine (pid ${runtime.pid}) did not stop within 40 s`);
+  if (!(await waitForExit(runtime.pid, 40_000))) throw new Error(`The engine (pid ${runtime.pid}) did not stop within 40 s`);
 }

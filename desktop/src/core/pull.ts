@@ -2,13 +2,30 @@ import type Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, throwIfCancelled, type TaskProgress } from './tasks.js';
 
-/** One event of Docker's pull stream (`modem.followProgress`). */
-interface PullEvent {
+/** A line of a Docker JSON progress stream (pull, image load, build, push). */
+export interface DockerProgressEvent {
   id?: string;
   status?: string;
+  stream?: string;
   progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
+}
+
+/** Follows a Docker progress stream to its end; rejects on an `error` line (followProgress alone does not). */
+export function followDockerStream(docker: Docker, stream: NodeJS.ReadableStream, onEvent?: (event: DockerProgressEvent) => void): Promise<DockerProgressEvent[]> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: DockerProgressEvent[]) => {
+        const failed = events?.find((event) => event.error);
+        if (error) reject(error);
+        else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error));
+        else resolve(events);
+      },
+      onEvent,
+    );
+  });
 }
 
 export interface PullOptions {
@@ -56,27 +73,16 @@ async function pullOnce(docker: Docker, image: string, options: PullOptions): Pr
   const onAbort = () => stream.destroy?.(new Error('Cancelled'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, events: PullEvent[]) => {
-          const failed = events?.find((event) => event.error);
-          if (error) reject(error);
-          else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error));
-          else resolve();
-        },
-        (event: PullEvent) => {
-          if (event.error) return;
-          if (event.id && event.status && !/^(Pulling from|Digest|Status)/.test(event.status)) {
-            // Later events ("Verifying Checksum", "Pull complete") carry no byte counts: keep the layer's size.
-            const known = layers[event.id]?.total;
-            const total = event.progressDetail?.total ?? known;
-            const finished = /complete|already exists/i.test(event.status);
-            layers[event.id] = { status: event.status, current: finished ? total : (event.progressDetail?.current ?? layers[event.id]?.current), total };
-          }
-          options.onProgress?.({ message: `Pulling ${image}`, fraction: layerFraction(layers), layers: { ...layers } });
-        },
-      );
+    await followDockerStream(docker, stream, (event) => {
+      if (event.error) return;
+      if (event.id && event.status && !/^(Pulling from|Digest|Status)/.test(event.status)) {
+        // Later events ("Verifying Checksum", "Pull complete") carry no byte counts: keep the layer's size.
+        const known = layers[event.id]?.total;
+        const total = event.progressDetail?.total ?? known;
+        const finished = /complete|already exists/i.test(event.status);
+        layers[event.id] = { status: event.status, current: finished ? total : (event.progressDetail?.current ?? layers[event.id]?.current), total };
+      }
+      options.onProgress?.({ message: `Pulling ${image}`, fraction: layerFraction(layers), layers: { ...layers } });
     });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -124,8 +124,7 @@ export class Stack {
   async up(context: TaskContext): Promise<StackStatus & { alreadyRunning: boolean }> {
     const before = await this.status();
     // Healthy and on the manifest's images (an update may have changed them): nothing to do.
-    const current = before.services.every((service) => service.image === imageReference(this.imageOf(service.service)));
-    if (before.healthy && current) return { ...before, alreadyRunning: true };
+    if (before.healthy && before.services.every((service) => this.onWantedImage(service))) return { ...before, alreadyRunning: true };
     const { docker } = this.options;
     for (const service of this.services) {
       const image = imageReference(this.imageOf(service));
@@ -208,6 +207,11 @@ export class Stack {
     return this.options.manifest[service];
   }
 
+  /** Is the service's container (a missing one counts as on it) on the manifest's image? */
+  private onWantedImage(status: ServiceStatus): boolean {
+    return status.image === imageReference(this.imageOf(status.service));
+  }
+
   private async serviceStatus(service: ServiceName): Promise<ServiceStatus> {
     const name = this.containerName(service);
     const image = imageReference(this.imageOf(service));
@@ -246,15 +250,14 @@ export class Stack {
   private async ensureContainer(service: ServiceName): Promise<boolean> {
     const { docker } = this.options;
     const current = await this.serviceStatus(service);
-    const wanted = imageReference(this.imageOf(service));
-    if (current.state !== 'missing' && current.image !== wanted) {
+    if (current.state !== 'missing' && !this.onWantedImage(current)) {
       await docker.getContainer(current.container).remove({ force: true });
       current.state = 'missing';
     }
     if (current.state === 'running') return false;
     if (current.state === 'missing') {
       const port = await this.hostPort(service);
-      await docker.createContainer(await this.containerSpec(service, wanted, port));
+      await docker.createContainer(await this.containerSpec(service, imageReference(this.imageOf(service)), port));
     }
     await docker.getContainer(current.container).start().catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error; // 304: already started

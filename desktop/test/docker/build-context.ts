@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
+import { followDockerStream } from '../../src/core/pull.js';
 import { TEST_LABEL } from './resources.js';
 
 /** One entry of a Docker build context: its path inside the context and where its bytes come from. */
@@ -111,27 +112,6 @@ function packFile(pack: tar.Pack, header: Parameters<tar.Pack['entry']>[0], sour
   return new Promise((resolve, reject) => {
     const entry = pack.entry(header, (error) => (error ? reject(error) : resolve()));
     createReadStream(source).on('error', reject).pipe(entry);
-  });
-}
-
-/** A line of a Docker JSON progress stream (build, push, pull). */
-export interface DockerProgressEvent {
-  status?: string;
-  stream?: string;
-  id?: string;
-  error?: string;
-  progressDetail?: { current?: number; total?: number };
-}
-
-/** Follows a Docker progress stream to its end; rejects on an `error` line (followProgress alone does not). */
-export function followDockerStream(docker: Docker, stream: NodeJS.ReadableStream): Promise<DockerProgressEvent[]> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, events: DockerProgressEvent[]) => {
-      const failed = events.find((event) => event.error);
-      if (error) reject(error);
-      else if (failed) reject(new Error(failed.error));
-      else resolve(events);
-    });
   });
 }
 

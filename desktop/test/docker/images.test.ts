@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { Ollama } from 'ollama';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { DockerProgressEvent } from './build-context.js';
+import { followDockerStream } from '../../src/core/pull.js';
 import { createTestScope, dockerFromContext, execIn, publishedPort, pushImageToRegistry, waitForHealthy } from './context.js';
 
 const { docker, postgresImage, ollamaImage } = dockerFromContext();
@@ -157,12 +157,7 @@ describe('the Ollama test image', () => {
 describe('the local registry', () => {
   test('serves pulls that report download progress for every layer', async () => {
     const { reference, layerCount } = await pushImageToRegistry();
-    const events: DockerProgressEvent[] = [];
-    await new Promise<void>((resolve, reject) => {
-      void docker.pull(reference).then((stream: NodeJS.ReadableStream) => {
-        docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), (event: DockerProgressEvent) => events.push(event));
-      }, reject);
-    });
+    const events = await followDockerStream(docker, await docker.pull(reference));
     await docker.getImage(reference).remove({ force: true });
     const layerIds = new Set(events.filter((event) => event.status === 'Pulling fs layer').map((event) => event.id));
     expect(layerIds.size).toBe(layerCount);

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { followDockerStream } from './build-context.js';
+import { choosePort } from '../../src/core/ports.js';
+import { followDockerStream } from '../../src/core/pull.js';
 import { TEST_LABEL } from './resources.js';
 
 /** Debian's docker-registry (the CNCF distribution registry, v2 API). */
@@ -27,7 +27,7 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
     throw new Error(`${REGISTRY_BINARY} is missing; the pull-progress tests need it (apt-get install docker-registry)`);
   }
   const directory = await mkdtemp(join(tmpdir(), 'forprompt-test-registry-'));
-  const address = `127.0.0.1:${await freePort()}`;
+  const address = `127.0.0.1:${await choosePort(undefined)}`;
   const configPath = join(directory, 'config.yml');
   await writeFile(
     configPath,
@@ -62,17 +62,6 @@ async function answers(address: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PushedImage {

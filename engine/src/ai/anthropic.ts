@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages/messages';
 import { callWithDeadline, listWithFallback, streamWithDeadline, type ToTypedError } from './calls.js';
-import { finishReasonOf, modelFor, systemPromptOf } from './request.js';
+import { finishReasonOf, systemPromptOf } from './request.js';
 import { CallDeadline, deadlineFetch, MAX_RETRIES, sdkError } from './transport.js';
 import type { AiProvider, ChatRequest, ModelInfo, ProviderOptions, ProviderSettings, TokenUsage } from './types.js';
 
@@ -50,26 +50,23 @@ export function anthropicProvider(settings: ProviderSettings, options: Pick<Prov
     name: 'anthropic',
     defaultModel: settings.defaultModel,
 
-    async chat(request) {
-      const model = await modelFor(provider, request);
-      return callWithDeadline(request, options.timeoutMs, toTyped, async (deadline) => {
+    chat: (request) =>
+      callWithDeadline(provider, request, options.timeoutMs, toTyped, async (deadline, model) => {
         const message = await clientFor(deadline).messages.create({ ...bodyOf(request, model), stream: false }, { signal: deadline.signal });
         const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
         return { text, model: message.model || model, usage: usageOf(message.usage), finishReason: finishReasonOf(message.stop_reason) };
-      });
-    },
+      }),
 
-    async *chatStream(request) {
-      const model = await modelFor(provider, request);
-      yield* streamWithDeadline(
+    chatStream: (request) =>
+      streamWithDeadline(
+        provider,
         request,
-        model,
         options.timeoutMs,
         toTyped,
-        (deadline) => clientFor(deadline).messages.create({ ...bodyOf(request, model), stream: true }, { signal: deadline.signal }),
+        (deadline, model) => clientFor(deadline).messages.create({ ...bodyOf(request, model), stream: true }, { signal: deadline.signal }),
         function* (event, result) {
           if (event.type === 'message_start') {
-            result.model = event.message.model || model;
+            result.model = event.message.model || result.model;
             result.usage = usageOf(event.message.usage);
           } else if (event.type === 'content_block_delta') {
             if (event.delta.type === 'thinking_delta') yield { type: 'thinking', text: event.delta.thinking };
@@ -81,8 +78,7 @@ export function anthropicProvider(settings: ProviderSettings, options: Pick<Prov
             if (event.delta.stop_reason) result.finishReason = finishReasonOf(event.delta.stop_reason);
           }
         },
-      );
-    },
+      ),
 
     listModels: (listOptions = {}) =>
       listWithFallback(provider, listOptions, options.timeoutMs, toTyped, async (deadline) => {

@@ -2,7 +2,7 @@ import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse, type 
 import { AppError } from '../errors.js';
 import { AiProviderError } from './errors.js';
 import { callWithDeadline, listWithFallback, streamWithDeadline, type ToTypedError } from './calls.js';
-import { finishReasonOf, modelFor, systemPromptOf } from './request.js';
+import { finishReasonOf, systemPromptOf } from './request.js';
 import { CallDeadline, deadlineFetch, transportError, upstreamError } from './transport.js';
 import type { AiProvider, ChatRequest, ChatResult, ProviderOptions, ProviderSettings } from './types.js';
 
@@ -31,7 +31,7 @@ export function ollamaProvider(settings: ProviderSettings, options: Pick<Provide
   };
 
   /** Typed errors; a 404 naming a model means it is not pulled. */
-  const toTyped = (model?: string): ToTypedError => (error, deadline) => {
+  const toTyped: ToTypedError = (error, deadline, model) => {
     if (error instanceof AppError) return error;
     if (deadline.timedOut || deadline.cancelled) return transportError('ollama', deadline, error, settings.baseUrl);
     const status = (error as { status_code?: unknown }).status_code;
@@ -48,32 +48,28 @@ export function ollamaProvider(settings: ProviderSettings, options: Pick<Provide
     name: 'ollama',
     defaultModel: settings.defaultModel,
 
-    async chat(request) {
-      const model = await modelFor(provider, request);
-      return callWithDeadline(request, options.timeoutMs, toTyped(model), async (deadline) => {
+    chat: (request) =>
+      callWithDeadline(provider, request, options.timeoutMs, toTyped, async (deadline, model) => {
         const response = await clientFor(deadline).chat({ ...bodyOf(request, model), stream: false });
         return { text: response.message?.content ?? '', ...totalsOf(response, model) };
-      });
-    },
+      }),
 
-    async *chatStream(request) {
-      const model = await modelFor(provider, request);
-      yield* streamWithDeadline(
+    chatStream: (request) =>
+      streamWithDeadline(
+        provider,
         request,
-        model,
         options.timeoutMs,
-        toTyped(model),
-        (deadline) => clientFor(deadline).chat({ ...bodyOf(request, model), stream: true }),
+        toTyped,
+        (deadline, model) => clientFor(deadline).chat({ ...bodyOf(request, model), stream: true }),
         function* (part, result) {
           if (part.message?.thinking) yield { type: 'thinking', text: part.message.thinking };
           if (part.message?.content) yield { type: 'content', text: part.message.content };
-          if (part.done) Object.assign(result, totalsOf(part, model));
+          if (part.done) Object.assign(result, totalsOf(part, result.model));
         },
-      );
-    },
+      ),
 
     listModels: (listOptions = {}) =>
-      listWithFallback(provider, listOptions, options.timeoutMs, toTyped(), async (deadline) => {
+      listWithFallback(provider, listOptions, options.timeoutMs, toTyped, async (deadline) => {
         const { models } = await clientFor(deadline).list();
         return models.map((model) => ({ id: model.name })).sort((a, b) => a.id.localeCompare(b.id));
       }),

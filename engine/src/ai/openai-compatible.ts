@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { callWithDeadline, listWithFallback, streamWithDeadline, type ToTypedError } from './calls.js';
-import { finishReasonOf, modelFor, systemPromptOf } from './request.js';
+import { finishReasonOf, systemPromptOf } from './request.js';
 import { CallDeadline, deadlineFetch, MAX_RETRIES, sdkError } from './transport.js';
 import type { AiProvider, ChatRequest, ModelInfo, ProviderOptions, ProviderSettings, TokenUsage } from './types.js';
 
@@ -61,23 +61,20 @@ export function openAiCompatibleProvider(settings: ProviderSettings, options: Pr
     name,
     defaultModel: settings.defaultModel,
 
-    async chat(request) {
-      const model = await modelFor(provider, request);
-      return callWithDeadline(request, options.timeoutMs, toTyped, async (deadline) => {
+    chat: (request) =>
+      callWithDeadline(provider, request, options.timeoutMs, toTyped, async (deadline, model) => {
         const completion = await clientFor(deadline).chat.completions.create({ ...bodyOf(request, model), stream: false }, { signal: deadline.signal });
         const choice = completion.choices[0];
         return { text: choice?.message?.content ?? '', model: completion.model || model, usage: usageOf(completion.usage), finishReason: finishReasonOf(choice?.finish_reason) };
-      });
-    },
+      }),
 
-    async *chatStream(request) {
-      const model = await modelFor(provider, request);
-      yield* streamWithDeadline(
+    chatStream: (request) =>
+      streamWithDeadline(
+        provider,
         request,
-        model,
         options.timeoutMs,
         toTyped,
-        (deadline) => clientFor(deadline).chat.completions.create({ ...bodyOf(request, model), stream: true, stream_options: { include_usage: true } }, { signal: deadline.signal }),
+        (deadline, model) => clientFor(deadline).chat.completions.create({ ...bodyOf(request, model), stream: true, stream_options: { include_usage: true } }, { signal: deadline.signal }),
         function* (chunk, result) {
           if (chunk.model) result.model = chunk.model;
           if (chunk.usage) result.usage = usageOf(chunk.usage);
@@ -89,8 +86,7 @@ export function openAiCompatibleProvider(settings: ProviderSettings, options: Pr
           if (thinking) yield { type: 'thinking', text: thinking };
           if (delta.content) yield { type: 'content', text: delta.content };
         },
-      );
-    },
+      ),
 
     listModels: (listOptions = {}) =>
       listWithFallback(provider, listOptions, options.timeoutMs, toTyped, async (deadline) => {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { anthropicWire, ollamaWire, openAiWire, startFakeLlm, type FakeLlm } from '../../test/helpers/fake-llm.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicWire, ollamaWire, openAiWire, fakeLlmForFile } from '../../test/helpers/fake-llm.js';
 import { createAiProvider } from './providers.js';
 import type { AiProvider, ChatStreamEvent, ProviderSettings } from './types.js';
 
 // The real client packages (openai, @anthropic-ai/sdk, ollama) against a local server speaking each wire protocol.
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = await fakeLlmForFile();
 
 const options = { timeoutMs: 5_000, appUrl: 'https://forprompt.example.com' };
 const provider = (settings: Partial<ProviderSettings> & Pick<ProviderSettings, 'name'>): AiProvider =>

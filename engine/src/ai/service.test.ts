@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresProvider } from '../data/postgres/provider.js';
 import type { DataProvider, WriteContext } from '../data/provider.js';
 import { Api, type Credentials } from '../../test/access/http-client.js';
-import { serveApp, silentLogger, testConfig, testServices } from '../../test/helpers/app.js';
-import { createTestDatabase } from '../../test/helpers/db.js';
-import { openAiWire, startFakeLlm, type FakeLlm } from '../../test/helpers/fake-llm.js';
+import { testServices } from '../../test/helpers/app.js';
+import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
+import { openAiWire, type FakeLlm } from '../../test/helpers/fake-llm.js';
 
 /**
  * The AI service end to end: provider choice (instance or the organization's own key), the disabled
@@ -13,21 +12,14 @@ import { openAiWire, startFakeLlm, type FakeLlm } from '../../test/helpers/fake-
  */
 const system: WriteContext = { actor: { type: 'system' } };
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let world: AiWorld;
 let provider: DataProvider;
 let fake: FakeLlm;
-/** Started per configuration: no AI at all, and an instance OpenAI key (sk-instance-…) limited to 3 AI requests a minute. */
-const servers: Array<Awaited<ReturnType<typeof serveApp>>> = [];
+/** Two engines: no AI at all, and an instance OpenAI key (sk-instance-…) limited to 3 AI requests a minute. */
 let withoutAi: Api;
 let withOpenAi: Api;
 let owner: Credentials & { userId: string };
 let orgId: string;
-
-async function serve(overrides: Record<string, string>): Promise<Api> {
-  const server = await serveApp(provider, { config: testConfig(overrides) });
-  servers.push(server);
-  return new Api(server.url);
-}
 
 async function newOrganization(name: string): Promise<string> {
   return (await provider.orgs.create(system, { name, ownerUserId: owner.userId })).id;
@@ -40,29 +32,14 @@ async function addOpenAiKey(organizationId: string, apiKey: string): Promise<str
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-  fake = await startFakeLlm();
+  world = await startAiWorld({ withAi: { AI_RATE_LIMIT_PER_MINUTE: '3' } });
+  ({ provider, fake, owner, orgId } = world);
+  withoutAi = world.withoutAi.api;
+  withOpenAi = world.withAi.api;
   fake.on('POST /v1/chat/completions', openAiWire.completion('ok', { model: 'gpt-5.4-mini', usage: [14, 1] }));
   fake.on('GET /v1/models', openAiWire.models(['gpt-5.4-mini', 'gpt-5.4']));
-  withoutAi = await serve({ OPENAI_BASE_URL: `${fake.url}/v1` });
-  withOpenAi = await serve({ OPENAI_API_KEY: 'sk-instance-0123456789', OPENAI_BASE_URL: `${fake.url}/v1`, AI_RATE_LIMIT_PER_MINUTE: '3' });
-  const setup = await withoutAi.post<{ csrfToken: string; user: { id: string }; organizations: Array<{ id: string }> }>('/api/dashboard/auth/setup', {
-    email: 'owner@example.com',
-    password: 'a long enough password',
-    organizationName: 'Acme',
-    projectName: 'Bot',
-  });
-  expect(setup.status).toBe(201);
-  owner = { cookie: String(setup.headers['set-cookie']).split(';')[0]!, csrfToken: setup.body.csrfToken, userId: setup.body.user.id };
-  orgId = setup.body.organizations[0]!.id;
 });
-afterAll(async () => {
-  for (const server of servers) await server.close();
-  await fake?.close();
-  await provider?.close();
-  await database?.drop();
-});
+afterAll(() => world?.close());
 beforeEach(() => {
   fake.requests.length = 0;
 });
@@ -172,7 +149,7 @@ describe('with an instance provider', () => {
 
 describe('sessions for features', () => {
   it('record a streamed call with its usage, and a stream left before its end as cancelled', async () => {
-    const services = testServices(provider, testConfig({ OPENAI_API_KEY: 'sk-instance-0123456789', OPENAI_BASE_URL: `${fake.url}/v1` }));
+    const services = testServices(provider, world.aiConfig);
     const organization = await newOrganization('Streaming');
     const [project] = await provider.projects.list(orgId);
     fake.queue('POST /v1/chat/completions', openAiWire.stream([{ content: 'a' }, { content: 'b' }], { usage: [5, 2] }), openAiWire.stream([{ content: 'a' }, { content: 'b' }], { usage: [5, 2] }));

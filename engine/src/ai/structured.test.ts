@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openAiWire, startFakeLlm, type FakeLlm } from '../../test/helpers/fake-llm.js';
+import { openAiWire, fakeLlmForFile } from '../../test/helpers/fake-llm.js';
 import { AiOutputError } from './errors.js';
 import { createAiProvider } from './providers.js';
 import { extractJson, generateObject } from './structured.js';
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = await fakeLlmForFile();
 
 const analysis = z.object({ clarityScore: z.number().int().min(1).max(10), improvements: z.array(z.string()) });
 const provider = () => createAiProvider({ name: 'openai', baseUrl: `${fake.url}/v1`, apiKey: 'sk-test', defaultModel: 'gpt-test' }, { timeoutMs: 5_000, appUrl: 'http://localhost' });

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresProvider } from '../data/postgres/provider.js';
 import type { DataProvider, WriteContext } from '../data/provider.js';
 import { Api, type Credentials } from '../../test/access/http-client.js';
-import { serveApp, silentLogger, testConfig } from '../../test/helpers/app.js';
-import { createTestDatabase } from '../../test/helpers/db.js';
-import { openAiWire, startFakeLlm, type FakeLlm } from '../../test/helpers/fake-llm.js';
+import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
+import { openAiWire, type FakeLlm } from '../../test/helpers/fake-llm.js';
 import { defaultInstructions } from '../ai/instruction-defaults.js';
 import { aiInstructions } from '../ai/instructions.js';
 
@@ -23,10 +21,9 @@ const goodAnalysis = {
   alignmentCheck: { purposeAlignment: { score: 9, feedback: 'Matches.' }, behaviorAlignment: { score: 7, feedback: 'Mostly.' }, constraintsAlignment: { score: 6, feedback: 'Partly.' } },
 };
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let world: AiWorld;
 let provider: DataProvider;
 let fake: FakeLlm;
-const servers: Array<Awaited<ReturnType<typeof serveApp>>> = [];
 let withAi: Api;
 let withoutAi: Api;
 let owner: Credentials & { userId: string };
@@ -40,34 +37,14 @@ async function newPrompt(key: string, template: string, metadata: Record<string,
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-  fake = await startFakeLlm();
-  const configurations: Array<Record<string, string>> = [{ OPENAI_API_KEY: 'sk-instance-0123456789', OPENAI_BASE_URL: `${fake.url}/v1` }, {}];
-  for (const overrides of configurations) {
-    servers.push(await serveApp(provider, { config: testConfig(overrides) }));
-  }
-  withAi = new Api(servers[0]!.url);
-  withoutAi = new Api(servers[1]!.url);
-  const setup = await withAi.post<{ csrfToken: string; user: { id: string }; organizations: Array<{ id: string }>; projects?: Array<{ id: string }> }>('/api/dashboard/auth/setup', {
-    email: 'owner@example.com',
-    password: 'a long enough password',
-    organizationName: 'Acme',
-    projectName: 'Bot',
-  });
-  expect(setup.status).toBe(201);
-  owner = { cookie: String(setup.headers['set-cookie']).split(';')[0]!, csrfToken: setup.body.csrfToken, userId: setup.body.user.id };
-  orgId = setup.body.organizations[0]!.id;
-  projectId = (await provider.projects.list(orgId))[0]!.id;
+  world = await startAiWorld();
+  ({ provider, fake, owner, orgId, projectId } = world);
+  withAi = world.withAi.api;
+  withoutAi = world.withoutAi.api;
   await newPrompt('support', 'You answer customer questions about orders.', { purpose: 'Answer order questions', constraints: 'Never promise refunds' });
   await newPrompt('plain', 'You summarise text.');
 });
-afterAll(async () => {
-  for (const server of servers) await server.close();
-  await fake?.close();
-  await provider?.close();
-  await database?.drop();
-});
+afterAll(() => world?.close());
 beforeEach(() => {
   fake.requests.length = 0;
 });

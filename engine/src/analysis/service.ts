@@ -6,6 +6,7 @@ import type { PromptSummary, ResolvedPrompt } from '../data/prompts.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
 import { resolveOrThrow } from '../prompts/service.js';
+import { versionText } from '../prompt-tests/compile.js';
 import { analysisReply } from './schema.js';
 
 export interface AnalyzeRequest {
@@ -76,8 +77,7 @@ function hasMetadata(prompt: PromptSummary): boolean {
 
 /** What the model is shown: the prompt's text, the metadata it should match, and the linked tools. */
 function describeVersion({ prompt, version }: ResolvedPrompt, tools: LinkedTool[]): string {
-  const body = version.template ?? (version.messages ?? []).map((message) => `[${message.role}]\n${message.content}`).join('\n\n');
-  const parts = [`Prompt "${prompt.name}" (key ${prompt.key}), version ${version.version}:\n<prompt>\n${body}\n</prompt>`];
+  const parts = [`Prompt "${prompt.name}" (key ${prompt.key}), version ${version.version}:\n<prompt>\n${versionText(version)}\n</prompt>`];
   const metadata = alignedFields.filter((field) => prompt[field]?.trim()).map((field) => `${field}: ${prompt[field]!.trim()}`);
   parts.push(metadata.length > 0 ? `Intended metadata (fill in alignmentCheck):\n${metadata.join('\n')}` : 'No metadata is given: omit alignmentCheck.');
   parts.push(

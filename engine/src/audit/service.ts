@@ -6,14 +6,8 @@ export type AuditEntryView = AuditEntry & { actorApiKey: AuditActorApiKey | null
 
 /** Every API key of the organization's projects, revoked ones too. */
 export async function organizationApiKeys(services: Services, organizationId: string): Promise<AuditApiKey[]> {
-  const { provider } = services;
-  const projects = await provider.projects.list(organizationId);
-  const keysByProject = await Promise.all(
-    projects.map(async (project) =>
-      (await provider.apiKeys.list(organizationId, project.id)).map(({ id, name, keyPrefix, revokedAt }) => ({ id, name, keyPrefix, revokedAt, projectId: project.id, projectName: project.name })),
-    ),
-  );
-  return keysByProject.flat();
+  const keys = await services.provider.apiKeys.listOfOrganization(organizationId);
+  return keys.map(({ id, name, keyPrefix, revokedAt, projectId, projectName }) => ({ id, name, keyPrefix, revokedAt, projectId, projectName }));
 }
 
 /** The entries, each naming the API key that acted (null for other actors, or a key since deleted with its project). */

@@ -256,6 +256,8 @@ export interface ApiKeyStore {
     input: { name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null },
   ): Promise<ProjectApiKey>;
   list(organizationId: string, projectId: string): Promise<ProjectApiKey[]>;
+  /** Every key of the organization's projects, revoked ones too, each with its project's name (projects by name, keys newest first). */
+  listOfOrganization(organizationId: string): Promise<Array<ProjectApiKey & { projectName: string }>>;
   revoke(ctx: WriteContext, organizationId: string, projectId: string, keyId: string): Promise<void>;
   /** A new key in place of `keyId`; the old one keeps working for `graceSeconds`, then expires. */
   rotate(

@@ -1,11 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAiWire } from '../../test/helpers/fake-llm.js';
-import { startEditingWorld } from '../../test/helpers/editing-world.js';
+import { startAiWorld } from '../../test/helpers/ai-world.js';
 
 /** The metadata form's AI helpers against scripted OpenAI-wire replies, real PostgreSQL. */
 const completions = 'POST /v1/chat/completions';
 
-const world = await startEditingWorld();
+const world = await startAiWorld();
 const { fake, owner } = world;
 const withAi = world.withAi.api;
 const withoutAi = world.withoutAi.api;

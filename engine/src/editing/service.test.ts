@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../test/access/http-client.js';
 import { openAiWire } from '../../test/helpers/fake-llm.js';
-import { startEditingWorld } from '../../test/helpers/editing-world.js';
+import { startAiWorld } from '../../test/helpers/ai-world.js';
 
 /**
  * AI editing end to end: the streamed dashboard route and the original's `/api/edit-prompt/stream`,
@@ -10,7 +10,7 @@ import { startEditingWorld } from '../../test/helpers/editing-world.js';
 const completions = 'POST /v1/chat/completions';
 const prompt = 'You answer questions about orders.\nBe polite.';
 
-const world = await startEditingWorld();
+const world = await startAiWorld();
 const { provider, fake, owner, orgId, projectId } = world;
 const servers = [world.withAi, world.withoutAi];
 let apiKeySecret: string;

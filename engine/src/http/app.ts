@@ -86,12 +86,8 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
 
   app.use(
     pinoHttp({
+      // The request id (`req.id`, and the X-Request-Id header) is set by `handler` below, before the fast lane.
       logger,
-      genReqId: (req, res) => {
-        const id = requestIdFrom(req.headers['x-request-id']);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       quietReqLogger: true,

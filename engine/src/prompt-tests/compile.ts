@@ -28,7 +28,7 @@ export function compileVersion(version: PromptVersionView, variables: Record<str
   }
 }
 
-/** The version's text as shown to the generator and the judge. */
+/** The version's text as the models are shown it (analysis, reports, the suite generator and the judge). */
 export function versionText(version: PromptVersionView): string {
   return version.template ?? (version.messages ?? []).map((message) => `[${message.role}]\n${message.content}`).join('\n\n');
 }

@@ -6,7 +6,7 @@ import type { PromptSummary } from '../data/prompts.js';
 import { NotFoundError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
-import { resolveOrThrow } from '../prompts/service.js';
+import { requirePrompt, resolveOrThrow } from '../prompts/service.js';
 import { versionText } from './compile.js';
 import { generatedSuiteReply } from './schema.js';
 
@@ -24,8 +24,7 @@ const metadataFields = ['description', 'purpose', 'expectedBehavior', 'inputForm
 /** The prompt of a suite route, with the audit scope (404 for a prompt not in the organization's project). */
 export async function promptScope(services: Services, organizationId: string, projectId: string, key: string): Promise<{ prompt: PromptSummary; scope: SuiteScope }> {
   const project = await requireProject(services, organizationId, projectId);
-  const prompt = await services.provider.prompts.get(project.id, key);
-  if (!prompt) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
+  const prompt = await requirePrompt(services, project.id, key);
   return { prompt, scope: { organizationId, projectId: project.id, promptId: prompt.id, promptKey: key } };
 }
 

@@ -19,7 +19,7 @@ import {
   promptKey,
   versionQueryParam,
 } from './schema.js';
-import { assertBodyFits, versionFrom } from './service.js';
+import { assertBodyFits, requirePrompt, versionFrom } from './service.js';
 
 /**
  * The original ForPrompt REST API, unchanged for existing SDK and CLI users: `systemPrompt` is a text
@@ -129,8 +129,7 @@ export function promptCompatRoutes(): AnyRouteDefinition[] {
       handler: async ({ body }, { req, res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
         const version = versionFrom({ template: body.systemPrompt, commitMessage: body.description ?? null, labels: body.setAsActive ? ['production'] : [] });
-        const prompt = await services.provider.prompts.get(projectId, body.key);
-        if (!prompt) throw new NotFoundError(`Prompt "${body.key}"`, 'prompt_not_found');
+        const prompt = await requirePrompt(services, projectId, body.key);
         assertBodyFits(prompt.kind, version);
         const saved = await services.provider.prompts.createVersion(ctxOf(req, apiKeyId), projectId, body.key, version);
         return { success: true, versionId: saved.version.id, versionNumber: saved.version.version };

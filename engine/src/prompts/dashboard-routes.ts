@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { requireProject } from '../projects/service.js';
 import { actingUser } from '../auth/session-cookie.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { assertSlugConfirmed, displayName, text } from '../http/fields.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import type { Services } from '../http/services.js';
 import { chatMessage, listQuery, metadataShape, movableLabel, moveLabelsBody, promptConfig, promptKey, savePromptBody, versionQueryParam } from './schema.js';
-import { assertBodyFits, resolveOrThrow, savePrompt, versionFrom } from './service.js';
+import { assertBodyFits, requirePrompt, resolveOrThrow, savePrompt, versionFrom } from './service.js';
 import { diffVersions, versionDiffView } from './diff.js';
 import { mayMoveProtected } from './promotion-routes.js';
 import { toPromotionView } from './promotion-views.js';
@@ -86,8 +86,7 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
       responses: { 200: { description: 'The prompt' } },
       handler: async ({ params }, { services }) => {
         const projectId = await projectIn(services, params.orgId, params.projectId);
-        const prompt = await services.provider.prompts.get(projectId, params.key);
-        if (!prompt) throw new NotFoundError(`Prompt "${params.key}"`, 'prompt_not_found');
+        const prompt = await requirePrompt(services, projectId, params.key);
         const [versions, history] = await Promise.all([services.provider.prompts.listVersions(projectId, params.key), services.provider.prompts.labelHistory(projectId, params.key)]);
         return { prompt, versions, history };
       },
@@ -133,8 +132,7 @@ export function promptDashboardRoutes(): AnyRouteDefinition[] {
       responses: { 201: { description: 'The new version' } },
       handler: async ({ params, body }, { req, res, services }) => {
         const projectId = await projectIn(services, params.orgId, params.projectId);
-        const prompt = await services.provider.prompts.get(projectId, params.key);
-        if (!prompt) throw new NotFoundError(`Prompt "${params.key}"`, 'prompt_not_found');
+        const prompt = await requirePrompt(services, projectId, params.key);
         const version = { ...versionFrom(body), mayMoveProtected: mayMoveProtected(res) };
         assertBodyFits(prompt.kind, version);
         const saved = await services.provider.prompts.createVersion(actingUser(req, res), projectId, params.key, version);

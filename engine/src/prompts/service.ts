@@ -108,10 +108,17 @@ export function assertBodyFits(kind: 'text' | 'chat', version: VersionInput): vo
   if (kind === 'chat' && version.template !== null) throw new ValidationError('A chat prompt takes messages', [{ path: 'body.template', message: 'use messages' }], 'prompt_type_mismatch');
 }
 
+/** The project's prompt with this key, or 404 `prompt_not_found`. */
+export async function requirePrompt(services: Services, projectId: string, key: string): Promise<PromptSummary> {
+  const prompt = await services.provider.prompts.get(projectId, key);
+  if (!prompt) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
+  return prompt;
+}
+
 export async function resolveOrThrow(services: Services, projectId: string, key: string, selector: { label: string } | { version: number }): Promise<ResolvedPrompt> {
   const resolved = await services.promptCache.resolve(projectId, key, selector);
   if (resolved) return resolved;
-  if (!(await services.provider.prompts.get(projectId, key))) throw new NotFoundError(`Prompt "${key}"`, 'prompt_not_found');
+  await requirePrompt(services, projectId, key);
   throw 'version' in selector
     ? new NotFoundError(`Version ${selector.version} of prompt "${key}"`, 'version_not_found')
     : new AppError(404, 'label_not_found', `Prompt "${key}" has no version labelled "${selector.label}"`);

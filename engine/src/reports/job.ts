@@ -5,6 +5,7 @@ import type { AiProvider } from '../ai/types.js';
 import type { ReportRun, ReportRunProgress, TraceToReport } from '../data/reports.js';
 import type { TraceDetail } from '../data/traces.js';
 import type { Services } from '../http/services.js';
+import { versionText } from '../prompt-tests/compile.js';
 import { batchReply, conversationReply, versionReply } from './schema.js';
 
 export const REPORT_JOB = 'reports.generate';
@@ -51,11 +52,13 @@ export async function generateReports(services: Services, job: ReportJob): Promi
     progress.conversationsTotal = traces.length;
     await save();
 
+    // Read once for the run, not once per conversation.
+    const instructions = await aiInstructions(services, run.organizationId, 'forprompt.report-conversation');
     const reported = new Set<number>();
     let lastFailure: string | null = null;
     for (const trace of traces) {
       try {
-        if (await reportConversation(services, provider, run, job.promptKey, trace)) {
+        if (await reportConversation(services, provider, run, job.promptKey, trace, instructions.text)) {
           if (trace.versionNumber !== null) reported.add(trace.versionNumber);
         } else progress.conversationsFailed++;
       } catch (error) {
@@ -85,13 +88,12 @@ export async function generateReports(services: Services, job: ReportJob): Promi
 }
 
 /** One conversation's report; false when the trace is gone (deleted since the run started). */
-async function reportConversation(services: Services, provider: AiProvider, run: ReportRun, promptKey: string, trace: TraceToReport): Promise<boolean> {
+async function reportConversation(services: Services, provider: AiProvider, run: ReportRun, promptKey: string, trace: TraceToReport, instructions: string): Promise<boolean> {
   const detail = await services.provider.traces.get(run.projectId, trace.traceId);
   if (!detail) return false;
-  const instructions = await aiInstructions(services, run.organizationId, 'forprompt.report-conversation');
   const systemPrompt = trace.versionNumber === null ? null : await promptText(services, run.projectId, promptKey, trace.versionNumber);
   const generated = await generateObject(provider, conversationReply, {
-    system: instructions.text,
+    system: instructions,
     messages: [{ role: 'user', content: describeConversation(promptKey, trace.versionNumber, systemPrompt, detail) }],
   });
   await services.provider.reports.saveConversationReport({ projectId: run.projectId, promptId: run.promptId }, trace, { ...generated.object, model: generated.model });
@@ -153,9 +155,7 @@ const reportShown = (report: { successScore: number; outcome: string; criticalPo
 /** The version's text: a text prompt's template, a chat prompt's messages; null when the version is gone. */
 async function promptText(services: Services, projectId: string, key: string, versionNumber: number): Promise<string | null> {
   const resolved = await services.promptCache.resolve(projectId, key, { version: versionNumber });
-  if (!resolved) return null;
-  const { template, messages } = resolved.version;
-  return template ?? (messages ?? []).map((message) => `[${message.role}]\n${message.content}`).join('\n\n');
+  return resolved ? versionText(resolved.version) : null;
 }
 
 /** What the model is shown of a conversation: the prompt it ran with, then the trace and its spans, cut to a bounded length. */

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestEvent } from '@forprompt/sdk/ingest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresProvider } from '../data/postgres/provider.js';
 import type { DataProvider, WriteContext } from '../data/provider.js';
 import { Api, type Credentials } from '../../test/access/http-client.js';
-import { projectWithApiKey, serveApp, silentLogger, testConfig, testServices } from '../../test/helpers/app.js';
-import { createTestDatabase } from '../../test/helpers/db.js';
-import { openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
+import { projectWithApiKey, testServices } from '../../test/helpers/app.js';
+import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
+import { openAiWire, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
 import { startReportWorker } from './job.js';
 
 /**
@@ -17,10 +16,9 @@ import { startReportWorker } from './job.js';
 const system: WriteContext = { actor: { type: 'system' } };
 const KEY = 'support.reply';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let world: AiWorld;
 let provider: DataProvider;
 let fake: FakeLlm;
-const servers: Array<Awaited<ReturnType<typeof serveApp>>> = [];
 let withoutAi: Api;
 let withAi: Api;
 let owner: Credentials;
@@ -80,38 +78,17 @@ const reports = async () => (await withAi.get<Reports>(reportsPath, { session: o
 const callsOf = (task: 'conversation' | 'batch' | 'version') => fake.requestsTo('POST /v1/chat/completions').filter((request) => taskOf(request) === task).length;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
-  fake = await startFakeLlm();
+  world = await startAiWorld();
+  ({ provider, fake, owner, orgId, projectId } = world);
+  withAi = world.withAi.api;
+  withoutAi = world.withoutAi.api;
   fake.on('POST /v1/chat/completions', (request) => openAiWire.completion(JSON.stringify(replies[taskOf(request)]), { model: 'gpt-5.4-mini' }));
-  const aiConfig = { OPENAI_API_KEY: 'sk-instance-0123456789', OPENAI_BASE_URL: `${fake.url}/v1` };
-  for (const overrides of [{ OPENAI_BASE_URL: `${fake.url}/v1` }, aiConfig]) {
-    servers.push(await serveApp(provider, { config: testConfig(overrides) }));
-  }
-  withoutAi = new Api(servers[0]!.url);
-  withAi = new Api(servers[1]!.url);
-  await startReportWorker(testServices(provider, testConfig(aiConfig)));
-
-  const setup = await withoutAi.post<{ csrfToken: string; organizations: Array<{ id: string }> }>('/api/dashboard/auth/setup', {
-    email: 'owner@example.com',
-    password: 'a long enough password',
-    organizationName: 'Acme',
-    projectName: 'Bot',
-  });
-  expect(setup.status).toBe(201);
-  owner = { cookie: String(setup.headers['set-cookie']).split(';')[0]!, csrfToken: setup.body.csrfToken };
-  orgId = setup.body.organizations[0]!.id;
-  projectId = (await provider.projects.list(orgId))[0]!.id;
+  await startReportWorker(testServices(provider, world.aiConfig));
   await provider.prompts.create(system, projectId, { key: KEY, name: 'Reply' }, { template: 'You answer customers about their orders.', variables: [], commitMessage: null });
   runsPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/analytics/prompts/${KEY}/reports/runs`;
   reportsPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/analytics/prompts/${KEY}/reports`;
 });
-afterAll(async () => {
-  for (const server of servers) await server.close();
-  await provider?.close();
-  await fake?.close();
-  await database?.drop();
-});
+afterAll(() => world?.close());
 beforeEach(() => {
   fake.requests.length = 0;
 });

@@ -2,6 +2,7 @@ import type { ReportRun } from '../data/reports.js';
 import { NotFoundError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
+import { requirePrompt } from '../prompts/service.js';
 import { REPORT_JOB, type ReportJob } from './job.js';
 import { DEFAULT_RUN_CONVERSATIONS } from './schema.js';
 
@@ -21,8 +22,7 @@ export interface StartRunRequest {
  */
 export async function startReportRun(services: Services, request: StartRunRequest) {
   const project = await requireProject(services, request.organizationId, request.projectId);
-  const prompt = await services.provider.prompts.get(project.id, request.key);
-  if (!prompt) throw new NotFoundError(`Prompt "${request.key}"`, 'prompt_not_found');
+  const prompt = await requirePrompt(services, project.id, request.key);
   // The session is not used here: asking for it checks that AI is on and counts the request.
   await services.ai.forRequest({ organizationId: request.organizationId, projectId: project.id, userId: request.userId, feature: 'reports' });
   const run = await services.provider.reports.createRun({

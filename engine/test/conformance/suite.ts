@@ -133,6 +133,22 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
         expect(await provider.audit.list(intruder.organization.id, { targetType: 'project' })).toEqual([]);
       });
 
+      it("lists the keys of every project of an organization, with the project's name, and none of another's", async () => {
+        const { ctx, organization } = await userAndOrganization();
+        const other = await userAndOrganization();
+        const keyOf = (name: string) => ({ name, keyHash: `hash-${uniqueEmail()}`, keyPrefix: 'fp_proj_test', expiresAt: null });
+        const web = await provider.projects.create(ctx, organization.id, { name: 'Web' });
+        const api = await provider.projects.create(ctx, organization.id, { name: 'API' });
+        const first = await provider.apiKeys.create(ctx, organization.id, web.id, keyOf('First'));
+        const revoked = await provider.apiKeys.create(ctx, organization.id, api.id, keyOf('Revoked'));
+        await provider.apiKeys.revoke(ctx, organization.id, api.id, revoked.id);
+        await provider.apiKeys.create(other.ctx, other.organization.id, (await provider.projects.create(other.ctx, other.organization.id, { name: 'Web' })).id, keyOf('Theirs'));
+        const listed = await provider.apiKeys.listOfOrganization(organization.id);
+        expect(listed.map((key) => [key.projectName, key.name])).toEqual([['API', 'Revoked'], ['Web', 'First']]);
+        expect(listed[0]).toMatchObject({ id: revoked.id, projectId: api.id, revokedAt: expect.any(Date) });
+        expect(listed[1]).toMatchObject({ id: first.id, projectId: web.id, revokedAt: null });
+      });
+
       it('writes nothing — no audit entry, no event — when a command fails', async () => {
         const { ctx, organization } = await userAndOrganization();
         await provider.projects.create(ctx, organization.id, { name: 'Taken', slug: 'taken' });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeEach } from 'vitest';
 
 /**
  * A local HTTP server speaking the providers' real wire protocols — OpenAI chat completions (JSON and
@@ -70,6 +71,16 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A server for a whole test file: its requests forgotten before each test, closed after the last. */
+export async function fakeLlmForFile(): Promise<FakeLlm> {
+  const fake = await startFakeLlm();
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.requests.length = 0;
+  });
+  return fake;
 }
 
 function send(res: http.ServerResponse, reply: FakeReply): void {

@@ -6,6 +6,7 @@ import { formatRelative } from '../app/format';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
+import { AiOffNote } from './AiOffNote';
 import { analysesKey, analysesPath, useAiStatus, useAnalyses, type PromptAnalysis } from './api';
 import './analysis.css';
 
@@ -61,11 +62,7 @@ export function AnalysisPanel({ organizationId, projectId, promptKey, versions, 
         )
       }
     >
-      {disabled && (
-        <p className="note note--muted" data-testid="analysis-disabled">
-          <strong>AI is off for this organization.</strong> {status.data?.hint}
-        </p>
-      )}
+      <AiOffNote status={status} testId="analysis-disabled" />
       {version === null && <p className="muted">Save a version first.</p>}
       <FormError error={analyze.error} />
       {latest ? (

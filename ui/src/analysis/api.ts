@@ -20,6 +20,7 @@ export function useAiStatus(organizationId: string) {
   return useQuery({
     queryKey: aiStatusKey(organizationId),
     queryFn: ({ signal }) => apiFetch<AiStatus>(`/api/dashboard/orgs/${organizationId}/ai`, { signal }),
+    enabled: organizationId !== '',
   });
 }
 

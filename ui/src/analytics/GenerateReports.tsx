@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useAiStatus } from '../analysis/api';
 import { FormError } from '../app/FormError';
 import { PermissionButton } from '../orgs/PermissionButton';
-import { isRunGoing, reportsKey, useLatestReportRun, useOrganizationAi, useStartReportRun, type ReportRun } from './api';
+import { isRunGoing, reportsKey, useLatestReportRun, useStartReportRun, type ReportRun } from './api';
 
 interface GenerateReportsProps {
   organizationId: string;
@@ -17,7 +18,7 @@ interface GenerateReportsProps {
  * progress while it goes; the reports list refreshes as the run writes reports.
  */
 export function GenerateReports({ organizationId, projectId, promptKey, explainDisabled }: GenerateReportsProps) {
-  const ai = useOrganizationAi(organizationId);
+  const ai = useAiStatus(organizationId);
   const latest = useLatestReportRun(organizationId, projectId, promptKey);
   const start = useStartReportRun(organizationId, projectId, promptKey);
   const queryClient = useQueryClient();

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime } from '../app/format';
 import { Panel } from '../app/Panel';
-import { useOrganizationAi, usePromptReports, type StoredReports } from './api';
+import { useAiStatus } from '../analysis/api';
+import { usePromptReports, type StoredReports } from './api';
 import { GenerateReports } from './GenerateReports';
 
 const reportKinds = [
@@ -16,7 +17,7 @@ const reportKinds = [
  * without reports, what they are and what enables them.
  */
 export function ReportsPanel({ organizationId, projectId, promptKey }: { organizationId: string; projectId: string; promptKey: string | null }) {
-  const ai = useOrganizationAi(organizationId);
+  const ai = useAiStatus(organizationId);
   const reports = usePromptReports(organizationId, projectId, promptKey);
   const provider = ai.data?.enabled ? ai.data.provider : null;
   const stored = reports.data && reports.data.conversations.length + reports.data.batches.length + reports.data.versions.length > 0 ? reports.data : null;

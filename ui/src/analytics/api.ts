@@ -200,13 +200,4 @@ export function useStartReportRun(organizationId: string, projectId: string, pro
   });
 }
 
-/** The organization's AI status (GET /api/dashboard/orgs/:orgId/ai): its provider, or the hint on how to enable one. */
-export function useOrganizationAi(organizationId: string) {
-  return useQuery({
-    queryKey: ['orgs', organizationId, 'ai'],
-    queryFn: ({ signal }) => apiFetch<{ enabled: boolean; provider: string | null; hint?: string }>(`/api/dashboard/orgs/${organizationId}/ai`, { signal }),
-    enabled: organizationId !== '',
-  });
-}
-
 export const reportsKey = (organizationId: string, projectId: string, promptKey: string | null) => [...analyticsKey(organizationId, projectId), 'reports', promptKey] as const;

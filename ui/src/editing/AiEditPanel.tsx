@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
 import { ApiError } from '../app/api';
 import { Panel } from '../app/Panel';
+import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { TextDiffTable } from '../prompts/TextDiffTable';
@@ -108,11 +109,7 @@ export function AiEditPanel({ organizationId, projectId, currentPrompt, selectio
 
   return (
     <Panel title="Edit with AI" description="Tell the AI what to change in the whole prompt or in the text selected in the editor. A proposed edit is shown as a diff; accepting saves a new version." testId="ai-edit-panel">
-      {disabled && (
-        <p className="note note--muted" data-testid="ai-edit-disabled">
-          <strong>AI is off for this organization.</strong> {status.data?.hint}
-        </p>
-      )}
+      <AiOffNote status={status} testId="ai-edit-disabled" />
       <ol className="ai-edit-turns" data-testid="ai-edit-turns">
         {turns.map((turn, index) => (
           <li key={index} className="ai-edit-turn" data-testid="ai-edit-turn">

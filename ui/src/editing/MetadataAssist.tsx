@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { apiSend } from '../app/api';
 import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
+import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptMetadata } from '../prompts/api';
@@ -52,9 +53,7 @@ export function MetadataAssist({ organizationId, projectId, promptText, metadata
   return (
     <Panel title="AI assistance" description="Fill the fields from the prompt, get enhancement suggestions, or write a prompt from the fields. Nothing is saved until you save." testId="metadata-assist">
       {disabled ? (
-        <p className="note note--muted" data-testid="metadata-assist-disabled">
-          <strong>AI is off for this organization.</strong> {status.data?.hint}
-        </p>
+        <AiOffNote status={status} testId="metadata-assist-disabled" />
       ) : (
         <div className="ai-edit-actions">
           <PermissionButton permission="ai.use" className="button button--ghost" disabled={noPrompt || extract.isPending} title={noPrompt ? 'Save a version first' : undefined} onClick={() => extract.mutate()} data-testid="extract-metadata">

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
@@ -74,11 +75,7 @@ export function PlaygroundPanel({ organizationId, projectId, promptKey, versions
         )
       }
     >
-      {disabled && (
-        <p className="note note--muted" data-testid="playground-disabled">
-          <strong>AI is off for this organization.</strong> {status.data?.hint}
-        </p>
-      )}
+      <AiOffNote status={status} testId="playground-disabled" />
       {!version && <p className="muted">Save a version first.</p>}
       {version && version.variables.length > 0 && (
         <div className="tests-variables" data-testid="playground-variables">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { apiSend } from '../app/api';
 import { FormError } from '../app/FormError';
@@ -61,11 +62,7 @@ export function TestSuitesPanel({ organizationId, projectId, promptKey, versions
         </div>
       }
     >
-      {disabled && (
-        <p className="note note--muted" data-testid="tests-disabled">
-          <strong>AI is off for this organization.</strong> {status.data?.hint}
-        </p>
-      )}
+      <AiOffNote status={status} testId="tests-disabled" />
       <FormError error={generate.error} />
       {suites.isSuccess && suites.data.suites.length === 0 && <p className="muted" data-testid="tests-empty">No test suites yet: generate one from the prompt.</p>}
       {suite.data && <SuiteView organizationId={organizationId} projectId={projectId} promptKey={promptKey} versions={versions} detail={suite.data} aiDisabled={disabled} />}

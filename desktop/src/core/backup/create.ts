@@ -41,6 +41,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const partialFile = `${outFile}.partial`;
   const progress = new ProgressThrottle(options.onProgress);
   const journal = await readMigrationJournal(options.journalPath ?? defaultJournalPath);
+  await fs.mkdir(path.dirname(outFile), { recursive: true });
   const spoolDir = await fs.mkdtemp(path.join(path.dirname(outFile), `.${path.basename(outFile)}.spool-`));
   try {
     const snapshot = await exportSnapshot({ databaseUrl: options.databaseUrl, appVersion: options.appVersion, journal, spoolDir, progress, ...(signal && { signal }) });

@@ -1,23 +1,26 @@
-import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
+import { defaultEngineEntry } from '../engine-process.js';
+import { readJsonFile } from '../files.js';
 import { BackupError } from './errors.js';
 import type { SchemaVersion } from './manifest.js';
 
-/**
- * The engine's migration journal in the monorepo: desktop/{src,dist}/core/backup → engine/drizzle.
- * A packaged app passes the copy shipped in its resources instead.
- */
-export const defaultJournalPath = fileURLToPath(new URL('../../../../engine/drizzle/meta/_journal.json', import.meta.url));
+/** The migration journal of the engine whose entry is `entry` (engine/dist/main.js → engine/drizzle). */
+export function engineJournalPath(entry: string): string {
+  return path.resolve(path.dirname(entry), '..', 'drizzle', 'meta', '_journal.json');
+}
+
+/** The journal of the engine shipped with the manager (see defaultEngineEntry). */
+export const defaultJournalPath = engineJournalPath(defaultEngineEntry());
 
 const journalSchema = z.object({ entries: z.array(z.object({ tag: z.string().min(1), when: z.number().int() })) });
 export type MigrationJournal = z.infer<typeof journalSchema>['entries'];
 
 export async function readMigrationJournal(journalPath = defaultJournalPath): Promise<MigrationJournal> {
-  const parsed = journalSchema.safeParse(JSON.parse(await fs.readFile(journalPath, 'utf8')));
-  if (!parsed.success) throw new Error(`${journalPath} is not a drizzle migration journal`);
-  return parsed.data.entries;
+  const journal = await readJsonFile(journalPath, journalSchema);
+  if (!journal) throw new Error(`${journalPath} is missing: the engine's migration journal is needed to name the schema version`);
+  return journal.entries;
 }
 
 /**

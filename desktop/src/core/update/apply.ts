@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { backupInstall, restoreInstall } from '../backups.js';
 import type { Manager } from '../manager.js';
+import { followDockerStream } from '../pull.js';
 import { probeEngine } from '../runtime.js';
 import { errorMessage, throwIfCancelled, type TaskContext } from '../tasks.js';
 import { verifyAndStageBundle, type UpdateManifest } from './bundle.js';
@@ -56,8 +57,7 @@ async function applyStaged(manager: Manager, update: UpdateManifest, staging: st
   if (plan.kind === 'container') {
     for (const [index, image] of update.images.entries()) {
       context.report({ message: `Loading image ${image.ref}`, fraction: index / update.images.length });
-      const stream = await plan.engine.docker.loadImage(fs.createReadStream(path.join(staging, image.file)));
-      await new Promise<void>((resolve, reject) => plan.engine.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())));
+      await followDockerStream(plan.engine.docker, await plan.engine.docker.loadImage(fs.createReadStream(path.join(staging, image.file))));
     }
   }
   context.report({ message: `Installing ForPrompt ${update.appVersion} beside ${from}` });

@@ -175,4 +175,3 @@ export async function extractApp(stagingDir: string, target: string): Promise<vo
   await pipeline(fs.createReadStream(path.join(stagingDir, APP)), zlib.createGunzip(), tarFs.extract(target));
 }
 
-export const stagedImage = (stagingDir: string, file: string) => path.join(stagingDir, file);

@@ -7,7 +7,6 @@ import { compareVersions } from './versions.js';
 
 /** What a release feed answers: the newest version and where its bundle is. */
 const feedSchema = z.object({ version: z.string(), bundle: z.string(), notes: z.string().optional() });
-export type ReleaseFeed = z.infer<typeof feedSchema>;
 
 export type UpdateCheck = { available: false; current: string; latest: string } | { available: true; current: string; latest: string; bundleUrl: string; notes?: string };
 

@@ -91,7 +91,7 @@ export function startApp(options: AppOptions = {}): Promise<RunningApp | undefin
       let ownsEngine = false;
       const startEngine = () => {
         const task = manager.up();
-        task.result.then((started) => (ownsEngine ||= !(started as { alreadyRunning: boolean }).alreadyRunning), () => {});
+        task.result.then((started) => (ownsEngine ||= !started.alreadyRunning), () => {});
         return task;
       };
       await manager.tasks.load();

@@ -32,7 +32,8 @@ async function isFirstRun(manager: Manager): Promise<boolean> {
 }
 
 export async function statusView(manager: Manager): Promise<StatusView> {
-  const [status, settings, firstRun] = await Promise.all([manager.status(), manager.settings(), isFirstRun(manager)]);
+  const settings = await manager.settings();
+  const [status, firstRun] = await Promise.all([manager.status(settings), isFirstRun(manager)]);
   const { engine } = status;
   return {
     engine:
@@ -69,7 +70,7 @@ export function createOperations(options: OperationsOptions): BridgeOperations {
     listTasks: async () => tasks.list(),
     cancelTask: async (id) => tasks.cancel(id),
     getEngineLog: async () => manager.logFile('engine').tail(200),
-    listBackups: async () => listBackups(await backupDirectory(manager)),
+    listBackups: async () => listBackups(backupDirectory(manager.home, await manager.settings())),
     backupNow: async (format) => ({
       taskId: tasks.run('backup', format === 'pg_dump' ? 'Back up with pg_dump' : 'Back up now', (context) => backupInstall(manager, context, { format }), (backup) => backup.file).id,
     }),

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isProcessAlive } from './pidfile.js';
+import { isProcessAlive, processStartTime } from './pidfile.js';
 
 /**
  * Who uses the embedded server. Every process that starts or adopts it (an engine, `--migrate-only`,
@@ -25,7 +24,7 @@ interface LeaseHolder {
 export async function takeLease(leasesDir: string): Promise<ServerLease> {
   await fs.mkdir(leasesDir, { recursive: true, mode: 0o700 });
   const file = path.join(leasesDir, `${process.pid}-${randomBytes(6).toString('hex')}.json`);
-  const holder: LeaseHolder = { pid: process.pid, startedAt: processStartOf(process.pid) };
+  const holder: LeaseHolder = { pid: process.pid, startedAt: processStartTime(process.pid) };
   // Written aside and renamed, so a reader never sees half a lease.
   await fs.writeFile(`${file}.tmp`, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
   await fs.rename(`${file}.tmp`, file);
@@ -63,16 +62,5 @@ async function readHolder(file: string): Promise<LeaseHolder | undefined> {
 
 function isHolderAlive(holder: LeaseHolder): boolean {
   if (!isProcessAlive(holder.pid)) return false;
-  return holder.startedAt === null || processStartOf(holder.pid) === holder.startedAt;
-}
-
-/** Field 22 of /proc/<pid>/stat (starttime); null where there is no /proc. */
-function processStartOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) S ..." — comm may hold spaces and parentheses: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+  return holder.startedAt === null || processStartTime(holder.pid) === holder.startedAt;
 }

@@ -31,6 +31,20 @@ export function parsePostmasterPid(content: string): PostmasterLock | undefined 
   return { pid, port: Number.isInteger(port) && port > 0 ? port : undefined };
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the command name, from the state (field 3) on; undefined where
+ * there is no such process or no /proc. Format: "pid (comm) S ..."; comm may contain spaces and
+ * parentheses, so the fields are counted from the last ')'.
+ */
+function procStatFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Alive means signalable and not a zombie (a zombie's pid answers kill(0) until it is reaped). */
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -39,13 +53,13 @@ export function isProcessAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   if (process.platform !== 'linux') return true;
-  try {
-    // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const fields = procStatFields(pid);
+  return fields !== undefined && fields[0] !== 'Z';
+}
+
+/** When the process started (Linux: field 22 of /proc/<pid>/stat, clock ticks after boot); null where there is no /proc. */
+export function processStartTime(pid: number): string | null {
+  return procStatFields(pid)?.[19] ?? null;
 }
 
 async function commandLineOf(pid: number): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { projectApiKeys, projects } from '../schema/index.js';
 import { command } from '../write.js';
 import type { Database, Transaction } from '../database.js';
@@ -62,6 +62,16 @@ export function apiKeyStore(db: Database): ApiKeyStore {
       await assertProject(db, organizationId, projectId);
       const rows = await db.select().from(projectApiKeys).where(eq(projectApiKeys.projectId, projectId)).orderBy(desc(projectApiKeys.createdAt));
       return rows.map(toApiKey);
+    },
+
+    async listOfOrganization(organizationId) {
+      const rows = await db
+        .select({ key: projectApiKeys, projectName: projects.name })
+        .from(projectApiKeys)
+        .innerJoin(projects, eq(projects.id, projectApiKeys.projectId))
+        .where(eq(projects.organizationId, organizationId))
+        .orderBy(asc(projects.name), asc(projects.id), desc(projectApiKeys.createdAt));
+      return rows.map((row) => ({ ...toApiKey(row.key), projectName: row.projectName }));
     },
 
     async revoke(ctx, organizationId, projectId, keyId) {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { organizationInvitations, organizations } from '../schema/index.js';
+import { organizationInvitations } from '../schema/index.js';
 import type { Transaction } from '../database.js';
-import { deletedLater, ensureOrganization, isOlder, lockClerkIds, skipped, type Outcome } from './clerk-rows.js';
+import { deletedLater, ensureOrganization, isOlder, lockClerkIds, organizationIdOf, skipped, type Outcome } from './clerk-rows.js';
 import { deletedSince, organizationTombstone } from './clerk-tombstones.js';
 import type { ClerkInvitationData } from '../../clerk-sync.js';
 
@@ -21,11 +21,11 @@ export async function applyInvitation(tx: Transaction, type: InvitationEventType
   if (existing && (isOlder(invitation.updatedAt, existing.updatedAt) || (existing.status !== 'pending' && invitation.status === 'pending'))) {
     return skipped('stale', type, invitation.clerkId, existing.organizationId, 'older than the stored invitation');
   }
-  const [known] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, invitation.organization.clerkId));
+  const knownId = await organizationIdOf(tx, invitation.organization.clerkId);
   // Accepting or revoking for an organization we never saw (or already deleted) must not create it.
-  if (!known && invitation.status !== 'pending') return skipped('ignored', type, invitation.clerkId, null, 'organization unknown');
+  if (!knownId && invitation.status !== 'pending') return skipped('ignored', type, invitation.clerkId, null, 'organization unknown');
   const { clerkId, name, slug, imageUrl } = invitation.organization;
-  const organizationId = known?.id ?? (await ensureOrganization(tx, { clerkId, name: name ?? slug ?? clerkId, slug, imageUrl })).id;
+  const organizationId = knownId ?? (await ensureOrganization(tx, { clerkId, name: name ?? slug ?? clerkId, slug, imageUrl })).id;
   const email = invitation.email.trim().toLowerCase();
   if (invitation.status === 'pending') await supersedePendingInvitations(tx, organizationId, email, invitation.clerkId);
   const values = {

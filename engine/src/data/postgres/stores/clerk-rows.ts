@@ -85,10 +85,16 @@ export interface OrganizationSketch {
   imageUrl: string | null;
 }
 
+/** Our organization's id for a Clerk organization; null when it has not been synced (or was deleted). */
+export async function organizationIdOf(tx: Transaction, clerkOrganizationId: string): Promise<string | null> {
+  const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, clerkOrganizationId));
+  return row?.id ?? null;
+}
+
 /** Our organization for a Clerk organization, created as a placeholder (see ensureUser) when not synced yet. */
 export async function ensureOrganization(tx: Transaction, organization: OrganizationSketch): Promise<{ id: string; created: boolean }> {
-  const [existing] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, organization.clerkId));
-  if (existing) return { id: existing.id, created: false };
+  const existingId = await organizationIdOf(tx, organization.clerkId);
+  if (existingId) return { id: existingId, created: false };
   const slug = await unusedSlug(tx, organization.slug ?? organization.name, organization.clerkId);
   const [row] = await tx
     .insert(organizations)

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { clerkWebhookEvents, organizationMembers, organizations, users } from '../schema/index.js';
 import { command, type AuditRecord } from '../write.js';
 import type { Database, Transaction } from '../database.js';
-import { deletedLater, ensureOrganization, ensureUser, isOlder, lockClerkIds, placeholderEmail, skipped, unusedEmail, unusedSlug, type Outcome } from './clerk-rows.js';
+import { deletedLater, ensureOrganization, ensureUser, isOlder, lockClerkIds, organizationIdOf, placeholderEmail, skipped, unusedEmail, unusedSlug, type Outcome } from './clerk-rows.js';
 import { applyInvitation } from './clerk-invitations.js';
 import { deletedSince, membershipTombstone, organizationTombstone, recordDeletion, userTombstone } from './clerk-tombstones.js';
 import type {
@@ -39,11 +39,6 @@ async function commandUnlessNothing<T>(db: Database, change: (tx: Transaction) =
     if (error instanceof NothingToWrite) return error.result as T;
     throw error;
   }
-}
-
-async function organizationIdOf(tx: Transaction, clerkOrganizationId: string): Promise<string | null> {
-  const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.clerkId, clerkOrganizationId));
-  return row?.id ?? null;
 }
 
 async function applyUser(tx: Transaction, type: 'user.created' | 'user.updated', user: ClerkUserData): Promise<Outcome> {
