@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choosePort } from '../src/core/ports.js';
 import { LABEL_STACK } from '../src/core/stack-manifest.js';
+import { readBackupManifest } from '../src/core/backup/index.js';
 import { createUpdateBundle } from '../src/core/update/bundle.js';
 import { builtInVersion } from '../src/core/update/versions.js';
 import { dockerFromContext } from './docker/context.js';
@@ -49,36 +50,43 @@ async function createPrompt(url: string, key: string): Promise<void> {
  * also carries node_modules, which this test instead links beside the install (a bundle's own
  * symlinks must stay inside it), where Node's module resolution finds them.
  */
+/** Appends a migration to the app's copy of the engine's migrations. */
+async function addMigration(appDir: string, tag: string, sql: string): Promise<void> {
+  const journalFile = path.join(appDir, 'engine', 'drizzle', 'meta', '_journal.json');
+  const journal = JSON.parse(await fs.readFile(journalFile, 'utf8')) as { entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[] };
+  const last = journal.entries.at(-1)!;
+  journal.entries.push({ idx: last.idx + 1, version: last.version, when: last.when + 1000, tag, breakpoints: true });
+  await fs.writeFile(journalFile, JSON.stringify(journal, null, 2));
+  await fs.writeFile(path.join(appDir, 'engine', 'drizzle', `${tag}.sql`), sql);
+}
+
 async function updateBundle(directory: string, version: string, { broken }: { broken: boolean }): Promise<string> {
   const appDir = path.join(directory, `update-app-${version}`);
   await fs.symlink(path.join(repository, 'node_modules'), path.join(directory, 'node_modules')).catch(() => {});
   await fs.cp(path.join(repository, 'engine', 'dist'), path.join(appDir, 'engine', 'dist'), { recursive: true });
   await fs.cp(path.join(repository, 'engine', 'drizzle'), path.join(appDir, 'engine', 'drizzle'), { recursive: true });
   await fs.copyFile(path.join(repository, 'engine', 'package.json'), path.join(appDir, 'engine', 'package.json'));
+  await fs.cp(path.join(repository, 'ui', 'dist'), path.join(appDir, 'ui', 'dist'), { recursive: true });
   const rootPackage = JSON.parse(await fs.readFile(path.join(repository, 'package.json'), 'utf8')) as Record<string, unknown>;
   await fs.writeFile(path.join(appDir, 'package.json'), JSON.stringify({ ...rootPackage, version }));
   const bundle = path.join(directory, `forprompt-${version}.fpupdate`);
   const stack = { formatVersion: 1 as const, postgres: { image: postgresImage }, ollama: { image: ollamaImage } };
-  if (!broken) {
-    // The new version ships its PostgreSQL image under a tag this engine does not have (docker save), as a
-    // release for air-gapped installs does: the update must load it and move the database container onto it.
-    const newImage = `forprompt-test/postgres:update-${version}`;
-    await docker.getImage(postgresImage).tag({ repo: 'forprompt-test/postgres', tag: `update-${version}` });
-    const imageTar = path.join(directory, `postgres-${version}.tar`);
-    await pipeline((await docker.getImage(newImage).get()) as NodeJS.ReadableStream, createWriteStream(imageTar));
-    await docker.getImage(newImage).remove(); // only the tag: the layers stay under the original name
-    await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack: { ...stack, postgres: { image: newImage } }, images: [{ ref: newImage, tarFile: imageTar }], privateKey: signing.privateKey });
-    await fs.rm(imageTar);
+  if (broken) {
+    await addMigration(appDir, '9999_broken_on_purpose', 'ALTER TABLE prompts ADD COLUMN upgraded boolean;\n--> statement-breakpoint\nSELECT no_such_function();\n');
+    await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack, images: [], privateKey: signing.privateKey });
     return bundle;
   }
-  await fs.cp(path.join(repository, 'ui', 'dist'), path.join(appDir, 'ui', 'dist'), { recursive: true });
-  const journalFile = path.join(appDir, 'engine', 'drizzle', 'meta', '_journal.json');
-  const journal = JSON.parse(await fs.readFile(journalFile, 'utf8')) as { entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[] };
-  const last = journal.entries.at(-1)!;
-  journal.entries.push({ idx: last.idx + 1, version: last.version, when: last.when + 1000, tag: '9999_broken_on_purpose', breakpoints: true });
-  await fs.writeFile(journalFile, JSON.stringify(journal, null, 2));
-  await fs.writeFile(path.join(appDir, 'engine', 'drizzle', '9999_broken_on_purpose.sql'), 'ALTER TABLE prompts ADD COLUMN upgraded boolean;\n--> statement-breakpoint\nSELECT no_such_function();\n');
-  await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack, images: [], privateKey: signing.privateKey });
+  // A new version with a migration of its own: backups taken after the update name its schema.
+  await addMigration(appDir, '9998_update_marker', 'CREATE TABLE update_marker (note text);\n');
+  // The new version ships its PostgreSQL image under a tag this engine does not have (docker save), as a
+  // release for air-gapped installs does: the update must load it and move the database container onto it.
+  const newImage = `forprompt-test/postgres:update-${version}`;
+  await docker.getImage(postgresImage).tag({ repo: 'forprompt-test/postgres', tag: `update-${version}` });
+  const imageTar = path.join(directory, `postgres-${version}.tar`);
+  await pipeline((await docker.getImage(newImage).get()) as NodeJS.ReadableStream, createWriteStream(imageTar));
+  await docker.getImage(newImage).remove(); // only the tag: the layers stay under the original name
+  await createUpdateBundle({ out: bundle, appVersion: version, appDir, stack: { ...stack, postgres: { image: newImage } }, images: [{ ref: newImage, tarFile: imageTar }], privateKey: signing.privateKey });
+  await fs.rm(imageTar);
   return bundle;
 }
 
@@ -162,6 +170,10 @@ describe('forprompt-manager with containers', () => {
     const afterUpdate = (await runCli(['status', '--json'], env)).json<{ engine: { state: string; runtime: { url: string; version: string } } }>();
     expect(afterUpdate.engine).toMatchObject({ state: 'running', runtime: { version: '99.0.1' } });
     expect(await promptKeys(afterUpdate.engine.runtime.url)).toEqual(['welcome']);
+    // Backups now name the installed version and its schema (the update's own migration included).
+    const afterUpdateBackup = await runCli(['backup', '--json', '--out', path.join(home, 'after-update.fpbackup')], env);
+    expect(afterUpdateBackup.code, afterUpdateBackup.stdout + afterUpdateBackup.stderr).toBe(0);
+    expect(await readBackupManifest(path.join(home, 'after-update.fpbackup'))).toMatchObject({ appVersion: '99.0.1', schemaVersion: { lastTag: '9998_update_marker' } });
     const again99 = await runCli(['update', '--bundle', good, '--json'], env);
     expect(again99.json<{ error: string }>().error).toBe('This bundle holds ForPrompt 99.0.1, and 99.0.1 is installed: nothing to update');
 

@@ -155,7 +155,9 @@ describe('tracing through the SDK', () => {
     trace.span({ role: 'user', input: { text: 'Mail ada@example.com or call +1 415 555 2671 about ORD-123456, card 4111 1111 1111 1111' } });
     // A flush sends once; a batch the engine could not take in time (a busy machine) stays queued for the retry.
     await expect.poll(async () => (await fp.flush()).queued, { timeout: 20_000 }).toBe(0);
+    expect(await fp.flush()).toMatchObject({ refused: 0, dropped: 0 });
     const stored = (await storedTrace(trace.id))!;
+    expect(stored, `trace ${trace.id} after ${JSON.stringify(ingestRequests().map((request) => request.outcome))}`).not.toBeNull();
     expect(stored.spans[0]!.input).toEqual({ text: 'Mail [EMAIL_REDACTED] or call [PHONE_REDACTED] about [ORDER_REDACTED], card [CC_REDACTED]' });
     expect(JSON.stringify(stored)).not.toContain('ada@example.com');
   });

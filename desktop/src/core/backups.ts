@@ -10,6 +10,7 @@ import type { Manager, OpenDatabase } from './manager.js';
 import type { Settings } from './settings.js';
 import type { Stack } from './stack.js';
 import type { TaskContext, TaskProgress } from './tasks.js';
+import { activeVersion } from './update/versions.js';
 
 /**
  * `fpbackup`: the portable archive (any database, any PostgreSQL version). `pg_dump`: a custom-format
@@ -33,7 +34,6 @@ export interface BackupOptions {
   format?: BackupFormat;
 }
 
-const APP_VERSION = '0.1.0';
 
 /** Progress of the archive functions, in words and a fraction of tables. */
 function tableProgress(verb: string, report: (progress: TaskProgress) => void) {
@@ -60,7 +60,7 @@ export async function backupInstall(manager: Manager, context: TaskContext, opti
   const file = options.out ? path.resolve(options.out) : path.join(directory, `forprompt-${new Date().toISOString().replace(/[:.]/g, '-')}${extensions[format]}`);
   const database = await manager.openDatabase(context);
   try {
-    const written = stack ? await dumpDatabase(stack, database, file, context) : await archiveDatabase(database, file, context);
+    const written = stack ? await dumpDatabase(stack, database, file, context) : await archiveDatabase(manager, database, file, context);
     if (!options.out) await pruneBackups(directory, format, settings.backups.keep);
     return written;
   } finally {
@@ -68,8 +68,8 @@ export async function backupInstall(manager: Manager, context: TaskContext, opti
   }
 }
 
-async function archiveDatabase(database: OpenDatabase, file: string, context: TaskContext): Promise<BackupFile> {
-  const result = await createBackup({ databaseUrl: database.databaseUrl, outFile: file, appVersion: APP_VERSION, signal: context.signal, onProgress: tableProgress('Backing up', context.report) });
+async function archiveDatabase(manager: Manager, database: OpenDatabase, file: string, context: TaskContext): Promise<BackupFile> {
+  const result = await createBackup({ databaseUrl: database.databaseUrl, outFile: file, appVersion: await activeVersion(manager.home), journalPath: manager.journalPath(), signal: context.signal, onProgress: tableProgress('Backing up', context.report) });
   return { file: result.file, bytes: result.bytes, createdAt: result.manifest.createdAt, format: 'fpbackup' };
 }
 
@@ -145,7 +145,7 @@ export async function restoreInstall(manager: Manager, file: string, context: Ta
 async function restoreArchive(manager: Manager, file: string, context: TaskContext): Promise<RestoreResult> {
   context.report({ message: 'Verifying the archive' });
   const manifest = await verifyBackup(file, { signal: context.signal, onProgress: tableProgress('Verifying', context.report) });
-  const journal = await readMigrationJournal();
+  const journal = await readMigrationJournal(manager.journalPath());
   if (isNewerThanJournal(manifest.schemaVersion, journal) || manifest.schemaVersion.applied > journal.length) {
     throw new Error(`The archive comes from a newer ForPrompt (schema ${manifest.schemaVersion.lastTag}); update ForPrompt, then restore it`);
   }
@@ -156,7 +156,7 @@ async function restoreArchive(manager: Manager, file: string, context: TaskConte
         context.report({ message: `Preparing a new database at schema ${manifest.schemaVersion.lastTag}` });
         await migrateDatabase(manager, target.databaseUrl, [`--migrate-to=${manifest.schemaVersion.lastTag}`], context);
       }
-      return (await restoreBackupInto({ file, databaseUrl: target.databaseUrl, signal: context.signal, onProgress: tableProgress('Restoring', context.report) })).tables;
+      return (await restoreBackupInto({ file, databaseUrl: target.databaseUrl, journalPath: manager.journalPath(), signal: context.signal, onProgress: tableProgress('Restoring', context.report) })).tables;
     },
   });
   return { format: 'fpbackup', tables, manifest };
@@ -175,15 +175,15 @@ async function restoreDump(manager: Manager, file: string, context: TaskContext)
     load: async (target) => {
       const onBytes = (bytes: number) => context.report({ message: `Restoring with the container's pg_restore: ${megabytes(bytes)} read`, fraction: size ? bytes / size : undefined });
       await restoreContainerDump(stack, file, target.name, { signal: context.signal, onBytes });
-      return checkRestoredDump(target.databaseUrl);
+      return checkRestoredDump(target.databaseUrl, manager.journalPath());
     },
   });
   return { format: 'pg_dump', tables };
 }
 
 /** Refuses a dump that is not ForPrompt's or comes from a newer ForPrompt; counts the rows of every table. */
-async function checkRestoredDump(databaseUrl: string): Promise<Record<string, number>> {
-  const journal = await readMigrationJournal();
+async function checkRestoredDump(databaseUrl: string, journalPath: string): Promise<Record<string, number>> {
+  const journal = await readMigrationJournal(journalPath);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

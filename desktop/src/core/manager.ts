@@ -106,9 +106,17 @@ export class Manager {
       env.ENCRYPTION_KEY ??= await installEncryptionKey(this.home);
     }
     if (stack?.ollamaUrl) Object.assign(env, { OLLAMA_BASE_URL: stack.ollamaUrl, OLLAMA_MODEL: settings.ollamaModel });
-    // An installed update's engine wins over the one shipped with the manager (see update/versions.ts).
-    const entry = installedEngineEntry(this.home) ?? defaultEngineEntry(this.env);
-    return { entry, env, home: this.home };
+    return { entry: this.engineEntry(), env, home: this.home };
+  }
+
+  /** The engine to run: an installed update's wins over the one shipped with the manager (see update/versions.ts). */
+  engineEntry(): string {
+    return installedEngineEntry(this.home) ?? defaultEngineEntry(this.env);
+  }
+
+  /** The migration journal of the engine this install runs: what its backups name and its restores accept. */
+  journalPath(): string {
+    return engineJournalPath(this.engineEntry());
   }
 
   /**
