@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiWire, startFakeLlm, type FakeLlm } from '../engine/test/helpers/fake-llm.js';
-import { createTextPrompt, startDashboardSession, type DashboardSession } from './harness.js';
+import { createTextPrompt, firstProjectApi, startDashboardSession, type DashboardSession } from './harness.js';
 
 const promptKey = 'support.answer';
 const analysis = {
@@ -76,6 +76,49 @@ describe('prompt analysis in a browser, with an OpenAI-compatible server', () =>
     await page.reload();
     await page.getByTestId('analysis-result').waitFor();
     expect(await page.getByTestId('analysis-score').innerText()).toBe('6/10');
+    expect(session!.uncaughtErrors).toEqual([]);
+  });
+
+  it("follows the organization's own analysis instructions once customized in Settings › AI instructions", async () => {
+    const { page, engineUrl } = session!;
+    await page.goto(engineUrl('/settings/ai-instructions'));
+    const row = page.locator('[data-testid="ai-instructions-row"][data-task="forprompt.analyze"]');
+    await row.waitFor();
+    // The built-in instructions, seeded into the system project when the engine started.
+    expect(await row.getByTestId('ai-instructions-source').innerText()).toBe('Built-in · v1');
+    await session!.screenshot('instructions');
+
+    await row.getByTestId('ai-instructions-customize').click();
+    await page.waitForURL(/\/prompts\/forprompt\.analyze$/);
+    await page.getByText('You are an expert prompt engineer reviewing a system prompt').first().waitFor();
+
+    // A new version of the organization's prompt, deployed to production (as the editor would save it).
+    const { headers, projectPath } = await firstProjectApi(page, engineUrl());
+    const orgPath = projectPath.slice(0, projectPath.indexOf('/projects/'));
+    const projects = (await (await page.request.get(`${orgPath}/projects`)).json()) as { projects: Array<{ id: string; slug: string }> };
+    const own = projects.projects.find((project) => project.slug === 'forprompt')!;
+    const saved = await page.request.post(`${orgPath}/projects/${own.id}/prompts/forprompt.analyze/versions`, {
+      headers,
+      data: { template: 'Review prompts for a pharmacy: flag anything about dosages.', labels: ['production'] },
+    });
+    expect(saved.status()).toBe(201);
+
+    await page.goto(engineUrl('/settings/ai-instructions'));
+    await row.waitFor();
+    expect(await row.getByTestId('ai-instructions-source').innerText()).toBe('Your own · v2');
+
+    // The analysis of another prompt (in the organization's first project) now follows them.
+    const support = projects.projects.find((project) => project.slug !== 'forprompt')!;
+    await page.evaluate(({ organizationId, projectId }) => window.localStorage.setItem(`forprompt.project.${organizationId}`, projectId), {
+      organizationId: orgPath.split('/orgs/')[1]!,
+      projectId: support.id,
+    });
+    const before = llm.requestsTo('POST /v1/chat/completions').length;
+    await page.goto(engineUrl(`/prompts/${promptKey}`));
+    await page.getByTestId('analyze-version').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="analysis-score"]').length > 0);
+    await expect.poll(() => llm.requestsTo('POST /v1/chat/completions').length).toBe(before + 1);
+    expect(JSON.stringify(llm.requestsTo('POST /v1/chat/completions')[before]!.body.messages)).toContain('flag anything about dosages');
     expect(session!.uncaughtErrors).toEqual([]);
   });
 });

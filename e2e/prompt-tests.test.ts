@@ -91,6 +91,12 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     expect(await page.getByTestId('suite-run-result').innerText()).toContain('1 passed, 1 failed');
     await page.getByTestId('tests-panel').scrollIntoViewIfNeeded();
     await session!.screenshot('suite-run');
+    // The versions timeline counts the suite's two answers with the playground turn, and shows the run's pass rate.
+    const stats = '[data-testid="version-row"][data-version="1"] [data-testid="version-test-stats"]';
+    await page.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('50% passed'), stats);
+    expect(await page.locator(stats).innerText()).toMatch(/^3 tests · avg \d+ ms · avg 48 tokens · 50% passed in the latest suite run$/);
+    await page.getByTestId('version-timeline').scrollIntoViewIfNeeded();
+    await session!.screenshot('version-timeline-tests');
     expect(session!.uncaughtErrors).toEqual([]);
   });
 

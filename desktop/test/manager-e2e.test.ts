@@ -19,6 +19,7 @@ import { createUpdateBundle } from '../src/core/update/bundle.js';
 import { builtInVersion } from '../src/core/update/versions.js';
 import { dockerFromContext } from './docker/context.js';
 import { runCli } from './helpers/cli.js';
+import { aiTasks } from '../../engine/src/ai/instruction-defaults.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const { docker, dockerHost, postgresImage, ollamaImage } = dockerFromContext();
@@ -149,7 +150,8 @@ describe('forprompt-manager with containers', () => {
 
     const restore = await runCli(['restore', path.join(home, 'first.fpbackup'), '--yes', '--json'], env);
     expect(restore.code, restore.stderr).toBe(0);
-    expect(restore.json<{ tables: Record<string, number> }>().tables).toMatchObject({ prompts: 1 });
+    // 'welcome', and the AI instructions every engine seeds into its built-in system project before it is ready.
+    expect(restore.json<{ tables: Record<string, number> }>().tables).toMatchObject({ prompts: 1 + aiTasks.length });
     const url3 = (await runCli(['status', '--json'], env)).json<{ engine: { runtime: { url: string } } }>().engine.runtime.url;
     expect(await promptKeys(url3)).toEqual(['welcome']);
 

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { seedDefaultInstructions } from './ai/instructions.js';
 import { ConfigError, httpOrigin, loadConfig, type Config } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -58,6 +59,8 @@ class Engine {
     this.throwIfStopping();
     const identify = config.auth.provider === 'clerk' ? clerkIdentity : undefined;
     this.services = createServices({ config, provider: this.provider, logger, version: appVersion, encryptionKey, identify });
+    await this.seedInstructions();
+    this.throwIfStopping();
     const { handler } = createApp(this.services);
     this.server = await startHttpServer(handler, config.host, config.port);
     const url = httpOrigin(config.host, (this.server.address as AddressInfo).port);
@@ -72,6 +75,20 @@ class Engine {
       { url, publicUrl: config.publicUrl, dataProvider: this.provider.kind, startupMs: Math.round(performance.now() - startedAt) },
       `ForPrompt ${appVersion} is ready at ${url}`,
     );
+  }
+
+  /**
+   * The AI instructions shipped with this version, into the built-in system project — before the
+   * engine is ready, so a backup taken once it is holds them. A few queries when nothing changed; a
+   * failure is logged and the shipped texts are used directly.
+   */
+  private async seedInstructions(): Promise<void> {
+    try {
+      const seeded = await seedDefaultInstructions(this.services!);
+      if (seeded.created.length + seeded.updated.length > 0) this.logger.info(seeded, 'Seeded the built-in AI instructions');
+    } catch (error) {
+      this.logger.error({ err: error }, 'Seeding the built-in AI instructions failed (the shipped texts are used)');
+    }
   }
 
   private recordRuntime(mode: 'serve' | 'database', url?: string): Promise<void> {

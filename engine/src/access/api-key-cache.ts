@@ -14,6 +14,13 @@ export function presentedApiKey(headers: IncomingHttpHeaders): string | undefine
   const fromHeader = typeof header === 'string' ? header.trim() : undefined;
   return fromHeader || /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
 }
+
+/** Whether the request presents a project API key rather than a session: X-API-Key, or a Bearer token shaped like our keys (not a Clerk token). */
+export function presentsProjectKey(headers: IncomingHttpHeaders): boolean {
+  const header = headers['x-api-key'];
+  return (typeof header === 'string' && header.trim() !== '') || /^Bearer\s+fp_proj_/i.test(headers.authorization ?? '');
+}
+
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**

@@ -20,6 +20,20 @@ export const aiTasks = [
 ] as const;
 export type AiTask = (typeof aiTasks)[number];
 
+/** What each task is, as the dashboard's AI instructions page and the system project's prompts name it. */
+export const aiTaskTitles: Record<AiTask, { name: string; description: string }> = {
+  'forprompt.analyze': { name: 'Prompt analysis', description: 'Reviews a prompt version: clarity score, improvements, edge cases, alignment with its metadata, tool usage.' },
+  'forprompt.edit': { name: 'AI editing', description: 'Edits a prompt (or a selection) from chat instructions; may ask a multiple-choice question instead.' },
+  'forprompt.enhance': { name: 'Enhancement suggestions', description: 'Suggests enhancements to a prompt, and rewrites one metadata field on request.' },
+  'forprompt.extract-metadata': { name: 'Metadata extraction', description: 'Describes an existing prompt in the structured metadata fields.' },
+  'forprompt.generate-prompt': { name: 'Prompt generation', description: 'Writes a prompt from its structured metadata.' },
+  'forprompt.test-generate': { name: 'Test generation', description: 'Writes a suite of test cases (input, variables, criteria) for a prompt.' },
+  'forprompt.judge': { name: 'Test judge', description: "Judges a test answer against each of the case's criteria." },
+  'forprompt.report-conversation': { name: 'Conversation report', description: 'Analyses one traced conversation: score, outcome, critical points, issues.' },
+  'forprompt.report-batch': { name: 'Batch report', description: 'Summarises the reports of ten conversations: patterns, issues, recommendations.' },
+  'forprompt.report-version': { name: 'Version success report', description: "Analyses how a prompt version performs across its conversations' reports." },
+};
+
 /** The reply's JSON shape is appended by generateObject from the feature's zod schema; these say what to judge and how. */
 export const defaultInstructions: Record<AiTask, string> = {
   'forprompt.analyze': `You are an expert prompt engineer reviewing a system prompt written for a large language model.

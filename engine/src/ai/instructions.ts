@@ -1,6 +1,8 @@
-import type { DataProvider } from '../data/provider.js';
-import type { ResolvedPrompt } from '../data/prompts.js';
-import { aiTasks, DEFAULT_INSTRUCTIONS_VERSION, defaultInstructions, type AiTask } from './instruction-defaults.js';
+import type { DataProvider, SystemProjectSpec, WriteContext } from '../data/provider.js';
+import type { ImportItem, PromptSummary, ResolvedPrompt } from '../data/prompts.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { versionFrom } from '../prompts/service.js';
+import { aiTasks, aiTaskTitles, defaultInstructions, type AiTask } from './instruction-defaults.js';
 
 export { aiTasks, type AiTask };
 
@@ -12,28 +14,64 @@ export { aiTasks, type AiTask };
 export const INSTRUCTIONS_PROJECT_SLUG = 'forprompt';
 export const INSTRUCTIONS_LABEL = 'production';
 
+/**
+ * The instance-wide defaults live as prompts in a built-in system project (seeded at start-up from
+ * instruction-defaults.ts, a new version whenever the shipped text changes), in an organization no one
+ * is a member of: readable by every organization through the AI instructions page, writable by none.
+ */
+export const SYSTEM_INSTRUCTIONS_PROJECT: SystemProjectSpec = {
+  settingKey: 'system.ai_instructions_project',
+  organizationName: 'ForPrompt (built-in)',
+  projectName: 'AI instructions (built-in)',
+  projectSlug: INSTRUCTIONS_PROJECT_SLUG,
+  projectDescription: "The instructions of the AI features, shipped with the app. An organization overrides one with a prompt of the same key in its own 'forprompt' project.",
+};
+
+const SYSTEM: WriteContext = { actor: { type: 'system' } };
+
 export interface AiInstructions {
   text: string;
   /** `default`: shipped with the app; `organization`: the organization's own prompt. */
   source: 'default' | 'organization';
-  /** The defaults' version (DEFAULT_INSTRUCTIONS_VERSION), or the organization prompt's version number. */
+  /** The version of the system project's prompt (or of the organization's own prompt) in use. */
   version: number;
 }
 
+type Services = { provider: DataProvider };
+
 /**
  * The instructions (system prompt) of an AI task for an organization: its own `production` version of
- * the task's prompt in its `forprompt` project when there is one with text, else the app's default.
+ * the task's prompt in its `forprompt` project when there is one with text, else the instance's default
+ * (the system project's `production` version; the shipped text itself before the first seeding).
  * Every AI feature asks here; none keeps its instructions inline.
  */
-export async function aiInstructions(services: { provider: DataProvider }, organizationId: string, task: AiTask): Promise<AiInstructions> {
+export async function aiInstructions(services: Services, organizationId: string, task: AiTask): Promise<AiInstructions> {
+  const own = await organizationOverride(services, organizationId, task);
+  const text = own?.resolved ? textOf(own.resolved) : '';
+  if (own?.resolved && text) return { text, source: 'organization', version: own.resolved.version.version };
+  return defaultOf(services, task);
+}
+
+async function defaultOf(services: Services, task: AiTask): Promise<AiInstructions> {
+  const system = await services.provider.instance.findSystemProject(SYSTEM_INSTRUCTIONS_PROJECT);
+  const seeded = system ? await services.provider.prompts.resolve(system.projectId, task, { label: INSTRUCTIONS_LABEL }) : null;
+  const text = seeded ? textOf(seeded) : '';
+  if (seeded && text) return { text, source: 'default', version: seeded.version.version };
+  return { text: defaultInstructions[task], source: 'default', version: 1 };
+}
+
+async function instructionsProjectOf(services: Services, organizationId: string) {
   const projects = await services.provider.projects.list(organizationId);
-  const instructionsProject = projects.find((project) => project.slug === INSTRUCTIONS_PROJECT_SLUG);
-  if (instructionsProject) {
-    const own = await services.provider.prompts.resolve(instructionsProject.id, task, { label: INSTRUCTIONS_LABEL });
-    const text = own ? textOf(own) : '';
-    if (own && text) return { text, source: 'organization', version: own.version.version };
-  }
-  return { text: defaultInstructions[task], source: 'default', version: DEFAULT_INSTRUCTIONS_VERSION };
+  return projects.find((project) => project.slug === INSTRUCTIONS_PROJECT_SLUG) ?? null;
+}
+
+async function organizationOverride(services: Services, organizationId: string, task: AiTask) {
+  const project = await instructionsProjectOf(services, organizationId);
+  if (!project) return null;
+  const summary = await services.provider.prompts.get(project.id, task);
+  if (!summary) return null;
+  const resolved = await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL });
+  return { projectId: project.id, summary, resolved };
 }
 
 /** A text prompt's template; a chat prompt's system messages (the instructions are a system prompt). */
@@ -45,4 +83,130 @@ function textOf(resolved: ResolvedPrompt): string {
     .map((message) => message.content)
     .join('\n\n')
     .trim();
+}
+
+export interface SeedReport {
+  projectId: string;
+  /** Tasks whose prompt was created, or given a new version because the shipped text changed. */
+  created: AiTask[];
+  updated: AiTask[];
+}
+
+/**
+ * Writes the shipped defaults into the system project: a prompt per task, `production` on a version
+ * holding the shipped text. Idempotent (nothing is written when every production version matches);
+ * one import, all or nothing; engines seeding at once race through the import's `expectedLatest` check
+ * and the loser plans again (finding nothing left to do).
+ */
+export async function seedDefaultInstructions(services: Services): Promise<SeedReport> {
+  const { projectId } = await services.provider.instance.ensureSystemProject(SYSTEM_INSTRUCTIONS_PROJECT);
+  for (let attempt = 1; ; attempt += 1) {
+    const plan = await planSeed(services, projectId);
+    if (plan.items.length === 0) return { projectId, created: plan.created, updated: plan.updated };
+    try {
+      await services.provider.prompts.importPrompts(SYSTEM, projectId, plan.items, `Seeded the AI instructions shipped with the app (${plan.items.length} prompts)`);
+      return { projectId, created: plan.created, updated: plan.updated };
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === 'import_stale') || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function planSeed(services: Services, projectId: string) {
+  const summaries = new Map((await services.provider.prompts.getMany(projectId, [...aiTasks])).map((summary) => [summary.key, summary]));
+  const items: ImportItem[] = [];
+  const created: AiTask[] = [];
+  const updated: AiTask[] = [];
+  for (const task of aiTasks) {
+    const text = defaultInstructions[task];
+    const summary = summaries.get(task);
+    const version = versionFrom({ template: text, commitMessage: 'Shipped with the app' });
+    if (!summary) {
+      const { name, description } = aiTaskTitles[task];
+      created.push(task);
+      items.push({ key: task, create: { key: task, name, description, kind: 'text', tags: ['ai-instructions'] }, expectedLatest: null, versions: [version], labels: [{ label: INSTRUCTIONS_LABEL, version: 1 }] });
+      continue;
+    }
+    const current = await services.provider.prompts.resolve(projectId, task, { label: INSTRUCTIONS_LABEL });
+    if (current && textOf(current) === text.trim()) continue;
+    const next = (summary.latestVersion ?? 0) + 1;
+    updated.push(task);
+    items.push({ key: task, expectedLatest: summary.latestVersion, versions: [version], labels: [{ label: INSTRUCTIONS_LABEL, version: next }] });
+  }
+  return { items, created, updated };
+}
+
+export interface InstructionsView {
+  task: AiTask;
+  name: string;
+  description: string;
+  /** What the task uses now for this organization. */
+  active: AiInstructions;
+  defaultInstructions: { version: number; text: string; updatedAt: Date | null };
+  /** The organization's own prompt for the task, whether or not a version of it is in production. */
+  override: { projectId: string; promptKey: string; productionVersion: number | null; latestVersion: number | null; createdAt: Date } | null;
+  /** The default got a new version after the organization made its own (worth a look). */
+  defaultChangedSinceOverride: boolean;
+}
+
+/** Every task's instructions as the organization sees them (the AI instructions page). */
+export async function listInstructions(services: Services, organizationId: string): Promise<InstructionsView[]> {
+  const system = await services.provider.instance.findSystemProject(SYSTEM_INSTRUCTIONS_PROJECT);
+  const project = await instructionsProjectOf(services, organizationId);
+  const overrides = project ? new Map((await services.provider.prompts.getMany(project.id, [...aiTasks])).map((summary) => [summary.key, summary])) : new Map<string, PromptSummary>();
+  return Promise.all(
+    aiTasks.map(async (task) => {
+      const fallback = await defaultOf(services, task);
+      const seeded = system ? await services.provider.prompts.resolve(system.projectId, task, { label: INSTRUCTIONS_LABEL }) : null;
+      const own = overrides.get(task);
+      const ownProduction = own && project ? await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL }) : null;
+      const ownText = ownProduction ? textOf(ownProduction) : '';
+      const active: AiInstructions = ownProduction && ownText ? { text: ownText, source: 'organization', version: ownProduction.version.version } : fallback;
+      const defaultUpdatedAt = seeded?.version.createdAt ?? null;
+      return {
+        task,
+        ...aiTaskTitles[task],
+        active,
+        defaultInstructions: { version: fallback.version, text: fallback.text, updatedAt: defaultUpdatedAt },
+        override:
+          own && project
+            ? { projectId: project.id, promptKey: task, productionVersion: own.labels[INSTRUCTIONS_LABEL] ?? null, latestVersion: own.latestVersion, createdAt: own.createdAt }
+            : null,
+        defaultChangedSinceOverride: own !== undefined && defaultUpdatedAt !== null && defaultUpdatedAt > own.createdAt,
+      };
+    }),
+  );
+}
+
+/**
+ * Starts the organization's own instructions for a task: its `forprompt` project (created when
+ * missing) gets a prompt with the task's key whose version 1 is the current default, in production.
+ * ConflictError `instructions_already_customized` when the organization has one.
+ */
+export async function customizeInstructions(services: Services, ctx: WriteContext, organizationId: string, task: AiTask) {
+  const existing = await organizationOverride(services, organizationId, task);
+  if (existing) throw new ConflictError(`This organization already has its own ${task} prompt; edit it in its '${INSTRUCTIONS_PROJECT_SLUG}' project`, 'instructions_already_customized');
+  const project =
+    (await instructionsProjectOf(services, organizationId)) ??
+    (await services.provider.projects.create(ctx, organizationId, {
+      name: 'AI instructions',
+      slug: INSTRUCTIONS_PROJECT_SLUG,
+      description: "This organization's own instructions for the AI features (a prompt per task; its production version is used).",
+    }));
+  const { name, description } = aiTaskTitles[task];
+  const current = await defaultOf(services, task);
+  await services.provider.prompts.create(
+    ctx,
+    project.id,
+    { key: task, name, description, kind: 'text', tags: ['ai-instructions'] },
+    { ...versionFrom({ template: current.text, commitMessage: `Started from the built-in default (version ${current.version})` }), labels: [INSTRUCTIONS_LABEL], mayMoveProtected: true },
+  );
+  return { projectId: project.id, promptKey: task };
+}
+
+/** Goes back to the default: deletes the organization's own prompt for the task (its versions with it). */
+export async function resetInstructions(services: Services, ctx: WriteContext, organizationId: string, task: AiTask): Promise<void> {
+  const existing = await organizationOverride(services, organizationId, task);
+  if (!existing) throw new NotFoundError(`An organization prompt for ${task}`, 'instructions_not_customized');
+  await services.provider.prompts.delete(ctx, existing.projectId, task);
 }

@@ -1,4 +1,5 @@
-import type { Config } from '../config.js';
+import { aiProviderNames, type Config } from '../config.js';
+import type { AiSettingsStore, OrganizationAiSetting } from '../data/ai-settings.js';
 import type { ProviderKey, ProviderKeyStore } from '../data/provider.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { DEFAULT_MODELS } from './models.js';
@@ -47,38 +48,97 @@ export function instanceSettings(ai: AiConfig, name: AiProviderName): ProviderSe
 export interface ResolveDependencies {
   ai: AiConfig;
   providerKeys: ProviderKeyStore;
+  aiSettings: AiSettingsStore;
   secretBox: SecretBox;
+}
+
+/** A provider an organization may use: through its own key, else the instance's configuration. */
+export interface AvailableProvider {
+  provider: AiProviderName;
+  source: ProviderSource;
+  /** The provider's own default (AI_MODEL for the instance's provider), before the organization's choice. */
+  defaultModel: string | null;
+}
+
+/** What the AI status tells about an organization's choice besides the provider in use. */
+export interface OrganizationAiView {
+  setting: OrganizationAiSetting;
+  available: AvailableProvider[];
+  /** The provider the organization follows when it chooses none (null: AI off without a choice). */
+  instanceDefault: AiProviderName | null;
+  /** Set when the chosen provider is no longer available and the organization's calls fall back. */
+  notice?: string;
+}
+
+/** An organization's usable keys (a custom key needs its base URL), the newest first. */
+async function usableKeys(providerKeys: ProviderKeyStore, organizationId: string): Promise<ProviderKey[]> {
+  const keys = (await providerKeys.list(organizationId)).filter((key) => key.service !== 'custom' || key.baseUrl);
+  return keys.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /**
  * The provider an organization's AI calls use, or null when it has none (AI disabled for it):
  * - `requested` (a feature letting the user pick): the organization's key for it, else the instance's;
+ * - otherwise the organization's choice (Settings › AI), when it is still available;
  * - otherwise the instance's provider (AI_PROVIDER) — with the organization's key for it when it has one;
  * - an instance without a provider: the organization's first key (OpenRouter, OpenAI, Anthropic, custom).
- * Several keys for one service: the newest. A key without its own base URL goes where the instance
- * sends that provider's calls (OPENAI_BASE_URL, …); a custom key needs its base URL.
+ * The organization's chosen model is the default model of its chosen provider (of whichever provider
+ * it follows when it chose none). Several keys for one service: the newest. A key without its own base
+ * URL goes where the instance sends that provider's calls (OPENAI_BASE_URL, …); a custom key needs its base URL.
  */
 export async function resolveProvider(deps: ResolveDependencies, organizationId: string, requested?: AiProviderName): Promise<ResolvedProvider | null> {
-  const keys = (await deps.providerKeys.list(organizationId)).filter((key) => key.service !== 'custom' || key.baseUrl);
-  const newestKeyFor = (service: AiProviderName) =>
-    keys.filter((key) => key.service === service).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  const [keys, setting] = await Promise.all([usableKeys(deps.providerKeys, organizationId), deps.aiSettings.get(organizationId)]);
+  const providerFor = async (name: AiProviderName): Promise<ResolvedProvider | null> => {
+    const key = keys.find((candidate) => candidate.service === name);
+    if (key) {
+      const secret = await deps.providerKeys.getEncrypted(organizationId, key.id);
+      // Deleted in the meantime: fall through to the instance's.
+      if (secret !== null) return { settings: organizationSettings(deps.ai, key, deps.secretBox.open(secret)), source: 'organization', providerKeyId: key.id };
+    }
+    const settings = instanceSettings(deps.ai, name);
+    return settings ? { settings, source: 'instance', providerKeyId: null } : null;
+  };
+  const withChosenModel = (resolved: ResolvedProvider | null) =>
+    resolved && setting.model ? { ...resolved, settings: { ...resolved.settings, defaultModel: setting.model } } : resolved;
 
-  const wanted = requested ?? deps.ai.provider ?? KEYED_SERVICES.find((service) => newestKeyFor(service));
-  if (!wanted) return null;
-  const key = newestKeyFor(wanted);
-  if (key) {
-    const secret = await deps.providerKeys.getEncrypted(organizationId, key.id);
-    // Deleted in the meantime: fall through to the instance's.
-    if (secret !== null) return { settings: organizationSettings(deps.ai, key, deps.secretBox.open(secret)), source: 'organization', providerKeyId: key.id };
+  if (requested) return requested === setting.provider ? withChosenModel(await providerFor(requested)) : providerFor(requested);
+  if (setting.provider) {
+    const chosen = await providerFor(setting.provider);
+    // No longer available (its key deleted, the instance without it): as if nothing were chosen; the status says so.
+    if (chosen) return withChosenModel(chosen);
   }
-  const settings = instanceSettings(deps.ai, wanted);
-  return settings ? { settings, source: 'instance', providerKeyId: null } : null;
+  const followed = followedProvider(deps.ai, keys);
+  if (!followed) return null;
+  return setting.provider ? providerFor(followed) : withChosenModel(await providerFor(followed));
+}
+
+/** The organization's setting, the providers it may choose from, and whether its choice still holds given what is in use. */
+export async function organizationAiView(deps: ResolveDependencies, organizationId: string, inUse: AiProviderName | null): Promise<OrganizationAiView> {
+  const [keys, setting] = await Promise.all([usableKeys(deps.providerKeys, organizationId), deps.aiSettings.get(organizationId)]);
+  const available = aiProviderNames.flatMap((provider): AvailableProvider[] => {
+    if (keys.some((key) => key.service === provider)) return [{ provider, source: 'organization', defaultModel: keyDefaultModel(deps.ai, provider) }];
+    const settings = instanceSettings(deps.ai, provider);
+    return settings ? [{ provider, source: 'instance', defaultModel: settings.defaultModel }] : [];
+  });
+  const followed = followedProvider(deps.ai, keys);
+  const instanceDefault = followed && available.some((each) => each.provider === followed) ? followed : null;
+  if (!setting.provider || setting.provider === inUse) return { setting, available, instanceDefault };
+  const instead = inUse ? `its AI uses ${inUse} instead` : 'its AI is off';
+  return { setting, available, instanceDefault, notice: `${setting.provider} was chosen for this organization but is no longer available (no provider key for it, and the instance does not configure it): ${instead}.` };
+}
+
+/** Without a choice: the instance's provider (AI_PROVIDER), else the organization's first key. */
+function followedProvider(ai: AiConfig, keys: ProviderKey[]): AiProviderName | undefined {
+  return ai.provider ?? KEYED_SERVICES.find((service) => keys.some((key) => key.service === service));
+}
+
+/** A custom server's models are its own: AI_MODEL (meant for the instance's) does not apply. */
+function keyDefaultModel(ai: AiConfig, name: AiProviderName): string | null {
+  return name === 'custom' ? null : defaultModelOf(ai, name);
 }
 
 function organizationSettings(ai: AiConfig, key: ProviderKey, apiKey: string): ProviderSettings {
   const name = key.service;
   const baseUrl = key.baseUrl ?? (name === 'custom' ? '' : ai[name].baseUrl);
-  // A custom server's models are its own: AI_MODEL (meant for the instance's) does not apply.
-  const defaultModel = name === 'custom' ? null : defaultModelOf(ai, name);
-  return { name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, defaultModel };
+  return { name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, defaultModel: keyDefaultModel(ai, name) };
 }

@@ -1,7 +1,8 @@
 import { userOf } from '../access/context.js';
+import { actingUser } from '../auth/session-cookie.js';
 import { defineRoute, type AnyRouteDefinition } from '../http/registry.js';
 import { requestSignal } from '../http/request-signal.js';
-import { AI_DISABLED_RESPONSE, aiStatusView, checkBody, checkView, modelsQuery, modelsView, orgParams } from './schema.js';
+import { AI_DISABLED_RESPONSE, aiSettingBody, aiStatusView, checkBody, checkView, modelsQuery, modelsView, orgParams } from './schema.js';
 
 const tags = ['ai'];
 const base = '/api/dashboard/orgs/:orgId/ai';
@@ -14,11 +15,24 @@ export function aiRoutes(): AnyRouteDefinition[] {
       surface: 'dashboard',
       auth: 'session',
       permission: 'org.read',
-      summary: 'Whether the organization has AI, with which provider (the instance’s or its own key) and default model',
+      summary: 'Whether the organization has AI, with which provider (the instance’s or its own key) and default model; its choice and the providers it may choose',
       tags,
       request: { params: orgParams },
       responses: { 200: { description: 'AI status; when off, a hint saying how to enable it', schema: aiStatusView } },
       handler: async ({ params }, { services }) => services.ai.status(params.orgId),
+    }),
+    defineRoute({
+      method: 'put',
+      path: `${base}/settings`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'providerkey.manage',
+      summary: "Chooses the organization's AI provider (one available to it, or the instance's) and default model",
+      description: 'Every AI feature then uses them unless a call names another provider or model. Recorded in the audit log.',
+      tags,
+      request: { params: orgParams, body: aiSettingBody },
+      responses: { 200: { description: 'The AI status with the new setting', schema: aiStatusView } },
+      handler: async ({ params, body }, { req, res, services }) => services.ai.updateSetting(actingUser(req, res), params.orgId, body),
     }),
     defineRoute({
       method: 'get',

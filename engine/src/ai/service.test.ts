@@ -52,7 +52,7 @@ describe('without any provider', () => {
 
   it("the organization's AI status says how to enable it", async () => {
     const response = await withoutAi.get(`/api/dashboard/orgs/${orgId}/ai`, { session: owner });
-    expect(response.body).toMatchObject({ enabled: false, provider: null, hint: expect.stringContaining('AI_PROVIDER') });
+    expect(response.body).toMatchObject({ enabled: false, provider: null, hint: expect.stringContaining('AI_PROVIDER'), available: [] });
   });
 
   it('AI endpoints answer 409 ai_disabled with a hint, and call no provider', async () => {
@@ -70,7 +70,15 @@ describe('without any provider', () => {
     const byo = await newOrganization('Bring your own');
     const keyId = await addOpenAiKey(byo, 'sk-org-byo-0123456789');
     const status = await withoutAi.get(`/api/dashboard/orgs/${byo}/ai`, { session: owner });
-    expect(status.body).toEqual({ enabled: true, provider: 'openai', source: 'organization', defaultModel: 'gpt-5.4-mini' });
+    expect(status.body).toEqual({
+      enabled: true,
+      provider: 'openai',
+      source: 'organization',
+      defaultModel: 'gpt-5.4-mini',
+      setting: { provider: null, model: null },
+      instanceDefault: 'openai',
+      available: [{ provider: 'openai', source: 'organization', defaultModel: 'gpt-5.4-mini' }],
+    });
     const check = await withoutAi.post(`/api/dashboard/orgs/${byo}/ai/test`, {}, { session: owner });
     expect(check.body).toMatchObject({ ok: true, provider: 'openai', source: 'organization', reply: 'ok', usage: { inputTokens: 14, outputTokens: 1 } });
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-org-byo-0123456789');

@@ -1,12 +1,13 @@
 import type { Config } from '../config.js';
-import type { DataProvider } from '../data/provider.js';
-import { AppError, RateLimitedError } from '../errors.js';
+import type { OrganizationAiSetting } from '../data/ai-settings.js';
+import type { DataProvider, WriteContext } from '../data/provider.js';
+import { AppError, RateLimitedError, ValidationError } from '../errors.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Logger } from '../logger.js';
 import { AiDisabledError, ENABLE_AI_HINT } from './errors.js';
 import { meteredProvider, type CallOutcome } from './metered.js';
 import { createAiProvider, type ProviderOptions } from './providers.js';
-import { instanceSettings, resolveProvider, type ProviderSource, type ResolvedProvider } from './resolve.js';
+import { instanceSettings, organizationAiView, resolveProvider, type OrganizationAiView, type ProviderSource, type ResolveDependencies, type ResolvedProvider } from './resolve.js';
 import type { AiProvider, AiProviderName } from './types.js';
 
 /** Who a call is for and why: what the usage log records with it. */
@@ -29,9 +30,11 @@ export interface AiSession {
   source: ProviderSource;
 }
 
-export type AiStatus =
+export type AiStatus = (
   | { enabled: true; provider: AiProviderName; source: ProviderSource; defaultModel: string | null }
-  | { enabled: false; provider: null; source: null; defaultModel: null; hint: string };
+  | { enabled: false; provider: null; source: null; defaultModel: null; hint: string }
+) &
+  OrganizationAiView;
 
 export interface AiServiceDependencies {
   config: Config;
@@ -62,11 +65,25 @@ export class AiService {
     return { enabled: settings !== null, provider: settings?.name ?? null, defaultModel: settings?.defaultModel ?? null };
   }
 
-  /** Whether the organization has AI, and with what. */
+  /** Whether the organization has AI, and with what; its own choice and the providers it may choose from. */
   async status(organizationId: string): Promise<AiStatus> {
     const resolved = await this.resolve(organizationId);
-    if (!resolved) return { enabled: false, provider: null, source: null, defaultModel: null, hint: ENABLE_AI_HINT };
-    return { enabled: true, provider: resolved.settings.name, source: resolved.source, defaultModel: resolved.settings.defaultModel };
+    const view = await organizationAiView(this.resolveDependencies(), organizationId, resolved?.settings.name ?? null);
+    if (!resolved) return { enabled: false, provider: null, source: null, defaultModel: null, hint: ENABLE_AI_HINT, ...view };
+    return { enabled: true, provider: resolved.settings.name, source: resolved.source, defaultModel: resolved.settings.defaultModel, ...view };
+  }
+
+  /** Sets the organization's provider (one available to it, or null to follow the instance) and default model; answers the new status. */
+  async updateSetting(ctx: WriteContext, organizationId: string, setting: OrganizationAiSetting): Promise<AiStatus> {
+    if (setting.provider) {
+      const { available } = await organizationAiView(this.resolveDependencies(), organizationId, null);
+      if (!available.some((each) => each.provider === setting.provider)) {
+        const message = `${setting.provider} is not available to this organization: add a provider key for it, or configure it on the instance`;
+        throw new ValidationError(message, [{ path: 'body.provider', message }]);
+      }
+    }
+    await this.deps.provider.aiSettings.put(ctx, organizationId, setting);
+    return this.status(organizationId);
   }
 
   /**
@@ -106,8 +123,12 @@ export class AiService {
     }
   }
 
+  private resolveDependencies(): ResolveDependencies {
+    return { ai: this.deps.config.ai, providerKeys: this.deps.provider.providerKeys, aiSettings: this.deps.provider.aiSettings, secretBox: this.deps.secretBox };
+  }
+
   private resolve(organizationId: string, choice: AiChoice = {}): Promise<ResolvedProvider | null> {
-    return resolveProvider({ ai: this.deps.config.ai, providerKeys: this.deps.provider.providerKeys, secretBox: this.deps.secretBox }, organizationId, choice.provider);
+    return resolveProvider(this.resolveDependencies(), organizationId, choice.provider);
   }
 
   private async require(organizationId: string, choice: AiChoice): Promise<ResolvedProvider> {

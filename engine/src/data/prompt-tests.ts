@@ -1,5 +1,6 @@
 /** The prompt-testing part of the DataProvider contract (see provider.ts): playground results, test suites, their cases and runs. */
 import type { WriteContext } from './provider.js';
+import type { RunHolds } from './reports.js';
 
 export interface CriterionVerdict {
   criterion: string;
@@ -90,11 +91,27 @@ export interface SuiteScope {
   promptKey: string;
 }
 
-export interface PromptTestStore {
+/** A version's tests: playground turns and suite-run answers, each counted once. */
+export interface VersionStats {
+  testCount: number;
+  /** Input plus output tokens per answer. */
+  avgTokens: number | null;
+  avgLatencyMs: number | null;
+}
+
+export interface VersionTestSummary extends VersionStats {
+  version: number;
+  /** The version's newest completed suite run (of any suite), or null. */
+  latestSuiteRun: Pick<TestRun, 'id' | 'suiteId' | 'model' | 'passed' | 'failed' | 'errored' | 'finishedAt'> | null;
+}
+
+export interface PromptTestStore extends RunHolds {
   /** Stores one playground turn and rolls it into the version's test count and averages, together. */
-  recordPlaygroundResult(result: PlaygroundResultInput): Promise<{ id: string; testCount: number; avgTokens: number | null; avgLatencyMs: number | null }>;
+  recordPlaygroundResult(result: PlaygroundResultInput): Promise<{ id: string } & VersionStats>;
   /** A version's test count and averages (tokens per answer, latency). */
-  versionStats(versionId: string): Promise<{ testCount: number; avgTokens: number | null; avgLatencyMs: number | null }>;
+  versionStats(versionId: string): Promise<VersionStats>;
+  /** Every version of the prompt, newest first, with its test count, averages and newest completed suite run. */
+  versionTestSummaries(promptId: string): Promise<VersionTestSummary[]>;
 
   createSuite(ctx: WriteContext, scope: SuiteScope, suite: { name: string; generatedFromVersion: number | null; model: string | null; createdBy: string | null }, cases: TestCaseFields[]): Promise<TestSuite>;
   listSuites(promptId: string): Promise<Array<TestSuite & { caseCount: number }>>;
@@ -108,8 +125,10 @@ export interface PromptTestStore {
 
   createRun(run: { suiteId: string; versionId: string; version: number; model: string | null; casesTotal: number; createdBy: string | null }): Promise<TestRun>;
   getRun(runId: string): Promise<TestRun | null>;
+  /** Records progress of a run still queued or running; a finished run is never changed again. */
   updateRun(runId: string, change: Partial<Pick<TestRun, 'status' | 'casesTotal' | 'casesDone' | 'passed' | 'failed' | 'errored' | 'error' | 'finishedAt'>>): Promise<void>;
   listRuns(suiteId: string, limit?: number): Promise<TestRun[]>;
+  /** Stores a case's result and, when the version answered, rolls the answer into the version's test count and averages, together. */
   saveCaseResult(runId: string, result: CaseResultInput): Promise<void>;
   caseResults(runId: string): Promise<CaseResult[]>;
 }

@@ -6,6 +6,7 @@
  * mutation does that in one call; a transaction spanning several provider calls cannot exist there).
  * No SQL or Drizzle types cross this boundary. Later issues add methods feature by feature.
  */
+import type { AiSettingsStore } from './ai-settings.js';
 import type { AiUsageStore } from './ai-usage.js';
 import type { AnalyticsStore } from './analytics.js';
 import type { PromptAnalysisStore } from './prompt-analyses.js';
@@ -370,10 +371,24 @@ export interface IdempotencyStore {
   release(scope: string, key: string): Promise<void>;
 }
 
+/** A project the app itself owns (e.g. the AI instructions' defaults), in an organization nobody is a member of. */
+export interface SystemProjectSpec {
+  /** The instance setting remembering where it is (so renaming or re-slugging it creates no second one). */
+  settingKey: string;
+  organizationName: string;
+  projectName: string;
+  projectSlug: string;
+  projectDescription: string;
+}
+
 export interface InstanceStore {
   getSetting<T = unknown>(key: string): Promise<T | null>;
   /** Stores `value` unless the key exists; returns what is stored afterwards (the existing value wins). */
   putSettingIfAbsent<T>(key: string, value: T): Promise<T>;
+  /** The system project, or null before it is created (or after it was deleted). */
+  findSystemProject(spec: SystemProjectSpec): Promise<{ organizationId: string; projectId: string } | null>;
+  /** Creates the system project and its organization once (engines starting together create one). */
+  ensureSystemProject(spec: SystemProjectSpec): Promise<{ organizationId: string; projectId: string }>;
 }
 
 export interface DataProvider {
@@ -403,6 +418,8 @@ export interface DataProvider {
   readonly promotions: PromotionStore;
   readonly apiKeys: ApiKeyStore;
   readonly providerKeys: ProviderKeyStore;
+  /** Each organization's choice of AI provider and default model. */
+  readonly aiSettings: AiSettingsStore;
   /** Every LLM call the appliance makes (ai_usage_logs) and the organizations' usage counters. */
   readonly aiUsage: AiUsageStore;
   /** The AI's stored reviews of prompt versions (prompt_analysis_results). */

@@ -66,18 +66,42 @@ export interface VersionFindings {
   summary: string;
 }
 
-export interface ReportStore {
-  createRun(run: NewReportRun): Promise<ReportRun>;
+/**
+ * Background runs (report runs, suite runs) and the jobs that work them. A handler holds its run while
+ * it works, so that a second delivery of its job (the queue retries a job whose time ran out, even
+ * while its handler still works) stands aside; the hold ends with the work, or with the handler's
+ * engine. A run nobody holds and no job will work was interrupted (see reports/interrupted-runs.ts).
+ */
+export interface RunHolds {
+  /** Runs `work` while holding the run; false, without running it, when another handler holds the run. */
+  withRunHeld(runId: string, work: () => Promise<void>): Promise<boolean>;
+  /**
+   * Fails, with `error`, the runs still queued or running that were created before `createdBefore`,
+   * that no handler holds, and for which no `jobName` job waits, retries or works. Answers their ids.
+   */
+  failInterruptedRuns(options: { jobName: string; createdBefore: Date; error: string }): Promise<string[]>;
+}
+
+export interface ReportStore extends RunHolds {
+  /**
+   * Creates a run, unless the prompt has one queued or running (checked under a lock, so that two
+   * starts at once make one run): that run is answered then, with `created` false.
+   */
+  createRun(run: NewReportRun): Promise<{ run: ReportRun; created: boolean }>;
   /** The run, when it belongs to the project. */
   getRun(projectId: string, runId: string): Promise<ReportRun | null>;
   /** The prompt's newest run (of any version), or null. */
   latestRun(projectId: string, promptId: string): Promise<ReportRun | null>;
+  /** Records progress of a run still queued or running; a finished run is never changed again. */
   updateRun(runId: string, progress: ReportRunProgress): Promise<void>;
   /**
    * The prompt's newest traces to analyse (of one version, or all): without a conversation report,
-   * or all of them when `force`.
+   * or — when `force` — without one written since `reportedSince` (by the run itself, before it was
+   * interrupted).
    */
-  tracesToReport(projectId: string, promptKey: string, options: { versionNumber: number | null; force: boolean; limit: number }): Promise<TraceToReport[]>;
+  tracesToReport(projectId: string, promptKey: string, options: { versionNumber: number | null; force: boolean; limit: number; reportedSince: Date }): Promise<TraceToReport[]>;
+  /** The versions of the prompt's conversation reports written since `since`, ascending. */
+  versionsReportedSince(promptId: string, since: Date): Promise<number[]>;
   /** Stores a trace's report, replacing an earlier one (a trace has at most one). */
   saveConversationReport(scope: { projectId: string; promptId: string }, trace: TraceToReport, findings: ConversationFindings & { model: string }): Promise<void>;
   /** A version's conversation reports that no batch report summarises yet, oldest first. */

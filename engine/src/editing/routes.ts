@@ -29,7 +29,7 @@ export function editingRoutes(): AnyRouteDefinition[] {
       handler: async ({ params, body }, { res, services }) => {
         const signal = requestSignal(res);
         const project = await requireProject(services, params.orgId, params.projectId);
-        const { provider } = await services.ai.forRequest({ organizationId: params.orgId, projectId: project.id, userId: userOf(res).userId, feature: 'edit' });
+        const { provider } = await services.ai.forRequest({ organizationId: params.orgId, projectId: project.id, userId: userOf(res).userId, feature: 'edit' }, { provider: body.provider });
         const system = await editSystemPrompt(services, params.orgId);
         const stream = openEventStream(res);
         for await (const event of streamEdit(provider, system, body, signal)) stream.send(event);

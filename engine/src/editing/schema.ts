@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiProviderName } from '../ai/schema.js';
 import { text } from '../http/fields.js';
 import { textDiff } from '../prompts/diff.js';
 
@@ -40,6 +41,7 @@ export const editBody = z.strictObject({
   currentPrompt: text(MAX_PROMPT),
   selection: editSelection.optional(),
   history: z.array(editTurn).max(50).default([]).describe('Earlier turns of this chat, oldest first'),
+  provider: aiProviderName.optional().describe("The organization's provider (Settings › AI) when absent"),
   model: text(200).trim().min(1, 'required when given').optional().describe("The provider's default model when absent"),
 });
 export type EditBody = z.infer<typeof editBody>;

@@ -348,6 +348,8 @@ describe('the engine app', () => {
       expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'v1', auth: 'apiKey' })).toThrow(/does not belong to the v1 surface/);
       expect(() => mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'public' })).toThrow(/cannot use "public"/);
       expect(() => mount({ ...base, path: '/api/dashboard/things', surface: 'dashboard', auth: 'session' })).toThrow(/needs a permission/);
+      expect(() => mount({ ...base, path: '/api/things', surface: 'compat', auth: 'apiKeyOrSession' })).toThrow(/needs a permission/);
+      expect(() => mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'apiKeyOrSession', permission: 'ai.use' })).toThrow(/cannot use "apiKeyOrSession"/);
       expect(() =>
         mount({ ...base, path: '/api/v1/things', surface: 'v1', auth: 'apiKey', request: { body: z.strictObject({ inner: z.object({ a: z.string() }) }) } }),
       ).toThrow(/z.strictObject at body.inner/);

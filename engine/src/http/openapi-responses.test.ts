@@ -74,6 +74,7 @@ describe('the response schemas of the public API (v1, original and system routes
         expect(expected, `${id(route)} ${status}`).toContain(schemaOf(response)?.$ref);
       }
       if (route.auth === 'apiKey') expect(Object.keys(responses)).toContain('401');
+      if (route.auth === 'apiKeyOrSession') expect(Object.keys(responses)).toEqual(expect.arrayContaining(['401', '403']));
       if (route.request?.params || route.request?.query || route.request?.body) expect(Object.keys(responses)).toContain('400');
       if (route.rateLimit) expect(schemaOf(responses[429])?.$ref).toBe(route.surface === 'compat' ? '#/components/schemas/CompatRateLimited' : '#/components/schemas/Error');
     });

@@ -27,11 +27,9 @@ describe('the OpenAPI document', () => {
     routes.push(...systemRoutes(() => routes), ...featureRoutes());
     const document = buildOpenApiDocument(routes, '1.2.3') as unknown as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     const securityOf = (method: string, path: string) => document.paths[path]?.[method]?.security;
-    const expected = {
-      public: undefined,
-      apiKey: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
-      session: [{ SessionCookie: [] }, { ClerkBearer: [] }],
-    };
+    const apiKey = [{ ApiKeyHeader: [] }, { BearerApiKey: [] }];
+    const session = [{ SessionCookie: [] }, { ClerkBearer: [] }];
+    const expected = { public: undefined, apiKey, session, apiKeyOrSession: [...apiKey, ...session] };
     for (const route of routes) expect(securityOf(route.method, toOpenApiPath(route.path)), `${route.method} ${route.path}`).toEqual(expected[route.auth]);
     // The cases a surface-wide rule got wrong: public dashboard routes, the Clerk webhook, Bearer on the original API.
     for (const path of ['/api/dashboard/auth/state', '/api/dashboard/auth/setup', '/api/dashboard/auth/sign-in', '/api/dashboard/auth/password-reset']) {
@@ -42,5 +40,7 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/clerk-webhook']?.post).toBeDefined();
     expect(securityOf('post', '/clerk-webhook')).toBeUndefined();
     expect(securityOf('get', '/api/prompts')).toEqual(expected.apiKey);
+    // The original's streaming edit takes a project API key or a session: every scheme of both.
+    expect(securityOf('post', '/api/edit-prompt/stream')).toEqual([...apiKey, ...session]);
   });
 });

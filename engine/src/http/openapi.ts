@@ -29,12 +29,17 @@ export const compatRateLimitedResponse = z
 
 /**
  * What each auth kind accepts, whatever the surface: an API key in X-API-Key or as a Bearer token
- * (access/api-key-cache.ts), a session cookie or a Clerk token (access/authenticators.ts). Public
+ * (access/api-key-cache.ts), a session cookie or a Clerk token (access/authenticators.ts), or any of
+ * them (`apiKeyOrSession`: OpenAPI's alternatives). Public
  * routes (sign-in, set-up, password reset, the Clerk webhook, health) declare none.
  */
-const securityByAuth: Record<Exclude<AuthKind, 'public'>, Array<Record<string, string[]>>> = {
-  apiKey: [{ ApiKeyHeader: [] }, { BearerApiKey: [] }],
-  session: [{ SessionCookie: [] }, { ClerkBearer: [] }],
+type Security = Array<Record<string, string[]>>;
+const apiKeySecurity: Security = [{ ApiKeyHeader: [] }, { BearerApiKey: [] }];
+const sessionSecurity: Security = [{ SessionCookie: [] }, { ClerkBearer: [] }];
+const securityByAuth: Record<Exclude<AuthKind, 'public'>, Security> = {
+  apiKey: apiKeySecurity,
+  session: sessionSecurity,
+  apiKeyOrSession: [...apiKeySecurity, ...sessionSecurity],
 };
 
 /**
@@ -49,6 +54,10 @@ function commonErrors(route: AnyRouteDefinition): Record<number, string> {
   if (route.auth === 'session') {
     errors[401] = 'Not signed in';
     errors[403] = 'Your role does not allow this, or the request failed the CSRF check';
+  }
+  if (route.auth === 'apiKeyOrSession') {
+    errors[401] = 'Neither a valid project API key nor a session';
+    errors[403] = 'With a session: your role does not allow this, or the request failed the CSRF check';
   }
   if (request?.body || route.rawBody) errors[413] = `Body larger than ${route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`;
   if (request?.body && !route.rawBody) errors[415] = 'Body is not JSON';

@@ -16,7 +16,14 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * - `compat`: the original ForPrompt REST API (`/api/prompts`, `/api/log`, …), `{ error: "…" }` errors
  */
 export type ApiSurface = 'system' | 'v1' | 'dashboard' | 'compat';
-export type AuthKind = 'public' | 'apiKey' | 'session';
+/**
+ * - `apiKey`: a project API key (X-API-Key, or Authorization: Bearer)
+ * - `session`: a dashboard session (cookie + CSRF, or a Clerk token), with the route's permission
+ * - `apiKeyOrSession`: either — a project API key when one is presented, else a session with the route's
+ *   permission in the organization named by the body's `organizationId` (else the Clerk token's, else
+ *   the user's only one). The original's `POST /api/edit-prompt/stream` took both.
+ */
+export type AuthKind = 'public' | 'apiKey' | 'session' | 'apiKeyOrSession';
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -56,7 +63,7 @@ export interface RouteDefinition<
   path: string;
   surface: ApiSurface;
   auth: AuthKind;
-  /** The permission the caller's role must grant (see the permission matrix); none for public routes. */
+  /** The permission a session's role must grant (see the permission matrix); none for public or API-key routes. */
   permission?: string;
   summary: string;
   description?: string;

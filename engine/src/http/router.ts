@@ -99,7 +99,7 @@ const SURFACE_RULES: Record<AnyRouteDefinition['surface'], { prefix: RegExp; aut
   system: { prefix: /^\/(healthz|readyz|api\/config|api\/openapi\.json)$/, auth: ['public'] },
   v1: { prefix: /^\/api\/v1\//, auth: ['apiKey'] },
   dashboard: { prefix: /^\/api\/dashboard\//, auth: ['session', 'public'] },
-  compat: { prefix: /^\/(api\/(?!v1\/|dashboard\/)|clerk-webhook$)/, auth: ['apiKey', 'public'] },
+  compat: { prefix: /^\/(api\/(?!v1\/|dashboard\/)|clerk-webhook$)/, auth: ['apiKey', 'apiKeyOrSession', 'public'] },
 };
 
 /** Declaration mistakes that would expose or mis-serve a route stop the boot. */
@@ -107,7 +107,7 @@ function checkDeclaration(route: AnyRouteDefinition, id: string): void {
   const rule = SURFACE_RULES[route.surface];
   if (!rule.prefix.test(route.path)) throw new Error(`Route ${id} does not belong to the ${route.surface} surface's paths`);
   if (!rule.auth.includes(route.auth)) throw new Error(`Route ${id} on the ${route.surface} surface cannot use "${route.auth}" authentication`);
-  if (route.auth === 'session' && !route.permission) throw new Error(`Route ${id} needs a permission`);
+  if ((route.auth === 'session' || route.auth === 'apiKeyOrSession') && !route.permission) throw new Error(`Route ${id} needs a permission`);
   if (route.request?.body && (route.surface === 'v1' || route.surface === 'dashboard')) {
     const loose = findLooseObjects(route.request.body);
     if (loose.length > 0) throw new Error(`Route ${id} must refuse unknown fields: use z.strictObject at ${loose.join(', ')}`);
@@ -137,7 +137,9 @@ export function mountRoutes(routes: AnyRouteDefinition[], services: Services, au
       if (!authenticator) throw new Error(`Route ${id} needs "${route.auth}" authentication, which is not configured`);
       auth.push(authenticator(route));
     }
-    router[route.method](route.path, markSurface, ...auth, ...rateLimit(route, services), ...jsonBody(route), handle(route, services));
+    // A session on an `apiKeyOrSession` route acts in the organization its body names: read the body first.
+    const [beforeAuth, afterAuth] = route.auth === 'apiKeyOrSession' ? [jsonBody(route), []] : [[], jsonBody(route)];
+    router[route.method](route.path, markSurface, ...beforeAuth, ...auth, ...rateLimit(route, services), ...afterAuth, handle(route, services));
   }
   return router;
 }

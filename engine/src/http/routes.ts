@@ -1,3 +1,4 @@
+import { instructionsRoutes } from '../ai/instructions-routes.js';
 import { aiRoutes } from '../ai/routes.js';
 import { reportRoutes } from '../reports/routes.js';
 import { analysisRoutes } from '../analysis/routes.js';
@@ -25,5 +26,5 @@ import type { AnyRouteDefinition } from './registry.js';
 
 /** Every feature's routes: the one list the app mounts and the tests enumerate. */
 export function featureRoutes(): AnyRouteDefinition[] {
-  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...aiRoutes(), ...analysisRoutes(), ...promptTestRoutes(), ...editingRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...reportRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes(), ...editingCompatRoutes()];
+  return [...authRoutes(), ...clerkWebhookRoutes(), ...organizationRoutes(), ...projectRoutes(), ...keyRoutes(), ...aiRoutes(), ...instructionsRoutes(), ...analysisRoutes(), ...promptTestRoutes(), ...editingRoutes(), ...auditRoutes(), ...promptDashboardRoutes(), ...promotionRoutes(), ...bundleRoutes(), ...promptV1Routes(), ...traceRoutes(), ...traceDashboardRoutes(), ...modelPriceRoutes(), ...analyticsRoutes(), ...reportRoutes(), ...promptCompatRoutes(), ...otlpRoutes(), ...logCompatRoutes(), ...editingCompatRoutes()];
 }

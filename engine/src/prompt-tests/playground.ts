@@ -1,8 +1,9 @@
 import type { ChatMessage } from '../ai/types.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
-import { resolveOrThrow } from '../prompts/service.js';
+import { requirePrompt, resolveOrThrow } from '../prompts/service.js';
 import { compileVersion } from './compile.js';
+import { passRateOf } from './suites.js';
 
 export interface PlaygroundRequest {
   organizationId: string;
@@ -53,9 +54,17 @@ export async function runPlayground(services: Services, request: PlaygroundReque
   return { response: result.text, tokens, responseTime, model: result.model, usage: result.usage, testResultId, versionStats };
 }
 
-/** A version's playground count and averages. */
+/** A version's test count (playground turns and suite-run answers) and averages. */
 export async function versionTestStats(services: Services, organizationId: string, projectId: string, key: string, version: number) {
   const project = await requireProject(services, organizationId, projectId);
   const resolved = await resolveOrThrow(services, project.id, key, { version });
   return services.provider.promptTests.versionStats(resolved.version.id);
+}
+
+/** Every version's test count and averages, with the pass rate of its newest completed suite run (the versions timeline). */
+export async function promptTestStats(services: Services, organizationId: string, projectId: string, key: string) {
+  const project = await requireProject(services, organizationId, projectId);
+  const prompt = await requirePrompt(services, project.id, key);
+  const versions = await services.provider.promptTests.versionTestSummaries(prompt.id);
+  return { versions: versions.map(({ latestSuiteRun, ...stats }) => ({ ...stats, latestSuiteRun: latestSuiteRun && { ...latestSuiteRun, passRate: passRateOf(latestSuiteRun) } })) };
 }

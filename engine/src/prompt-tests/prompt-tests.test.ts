@@ -5,7 +5,10 @@ import { Api, type Credentials } from '../../test/access/http-client.js';
 import { projectWithApiKey, testServices } from '../../test/helpers/app.js';
 import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
 import { openAiWire, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
-import { startTestRunWorker } from './run-job.js';
+import pg from 'pg';
+import type { Services } from '../http/services.js';
+import { failInterruptedRuns, INTERRUPTED_ERROR } from '../reports/interrupted-runs.js';
+import { runSuite, startTestRunWorker, TEST_RUN_JOB } from './run-job.js';
 
 /**
  * The playground and test suites end to end: routes on a real app and PostgreSQL, the suite runs on
@@ -24,6 +27,8 @@ let owner: Credentials;
 let orgId: string;
 let projectId: string;
 let promptPath: string;
+let services: Services;
+let database: pg.Pool;
 
 type Run = { id: string; status: string; version: number; casesTotal: number; casesDone: number; passed: number; failed: number; errored: number; passRate: number | null };
 type Suite = { suite: { id: string; name: string }; cases: Array<{ id: string; input: string; criteria: string[]; variables: Record<string, string> }>; runs: Run[]; passRateByVersion: Array<{ version: number; passRate: number | null }> };
@@ -55,9 +60,9 @@ function judge(request: RecordedRequest) {
 
 const callsOf = (task: 'generate' | 'judge' | 'answer') => fake.requestsTo('POST /v1/chat/completions').filter((request) => taskOf(request) === task);
 
-async function finished(suiteId: string, runId: string): Promise<Run> {
+async function finished(suiteId: string, runId: string, path = promptPath): Promise<Run> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const detail = (await withAi.get<Suite>(`${promptPath}/test-suites/${suiteId}`, { session: owner })).body;
+    const detail = (await withAi.get<Suite>(`${path}/test-suites/${suiteId}`, { session: owner })).body;
     const run = detail.runs.find((candidate) => candidate.id === runId)!;
     if (run.status === 'completed' || run.status === 'failed') return run;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -71,10 +76,10 @@ async function generateSuite(): Promise<Suite> {
   return response.body;
 }
 
-async function runOf(suiteId: string, version: number): Promise<Run> {
-  const started = await withAi.post<Run>(`${promptPath}/test-suites/${suiteId}/runs`, { version }, { session: owner });
+async function runOf(suiteId: string, version: number, path = promptPath): Promise<Run> {
+  const started = await withAi.post<Run>(`${path}/test-suites/${suiteId}/runs`, { version }, { session: owner });
   expect(started.status).toBe(202);
-  return finished(suiteId, started.body.id);
+  return finished(suiteId, started.body.id, path);
 }
 
 beforeAll(async () => {
@@ -88,12 +93,17 @@ beforeAll(async () => {
     if (task === 'judge') return judge(request);
     return openAiWire.completion(`Hello! (${request.body.messages.length} messages)`, { model: 'gpt-5.4-mini', usage: [20, 10] });
   });
-  await startTestRunWorker(testServices(provider, world.aiConfig));
+  services = testServices(provider, world.aiConfig);
+  database = new pg.Pool({ connectionString: provider.databaseUrl, max: 2 });
+  await startTestRunWorker(services);
   await provider.prompts.create(system, projectId, { key: KEY, name: 'Reply', purpose: 'Answer customers about orders' }, { template: 'You answer {{customer}} about their orders.', variables: ['customer'], commitMessage: null });
   await provider.prompts.createVersion(system, projectId, KEY, { template: 'You answer {{customer}} about orders and state the refund policy.', variables: ['customer'], commitMessage: null });
   promptPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/prompts/${KEY}`;
 });
-afterAll(() => world?.close());
+afterAll(async () => {
+  await database?.end();
+  await world?.close();
+});
 beforeEach(() => {
   fake.requests.length = 0;
 });
@@ -208,5 +218,58 @@ describe('test suites', () => {
     const compared = await withAi.get<{ cases: Array<{ input: string; from: { status: string; error: string | null; verdicts: unknown[] } }> }>(`${promptPath}/test-suites/${suite.suite.id}/compare?from=1&to=2`, { session: owner });
     const garbled = compared.body.cases.find((row) => row.input.includes('garbled'))!;
     expect(garbled.from).toMatchObject({ status: 'errored', verdicts: [], error: expect.stringContaining('judge') });
+  });
+});
+
+/** A prompt of its own without variables, with a suite of `inputs` (one criterion each): its path, suite, and version 1's id. */
+async function promptWithSuite(inputs: string[]) {
+  const key = `own.${randomUUID().slice(0, 8)}`;
+  const prompt = await provider.prompts.create(system, projectId, { key, name: key }, { template: 'You answer about orders.', variables: [], commitMessage: null });
+  const scope = { organizationId: orgId, projectId, promptId: prompt.id, promptKey: key };
+  const suite = await provider.promptTests.createSuite(system, scope, { name: 'Own', generatedFromVersion: 1, model: null, createdBy: null }, inputs.map((input) => ({ input, variables: {}, criteria: ['Is polite'] })));
+  const version = (await provider.prompts.resolve(projectId, key, { version: 1 }))!.version;
+  return { key, path: `/api/dashboard/orgs/${orgId}/projects/${projectId}/prompts/${key}`, suiteId: suite.id, versionId: version.id, cases: await provider.promptTests.listCases(suite.id) };
+}
+
+type VersionSummary = { version: number; testCount: number; avgTokens: number | null; avgLatencyMs: number | null; latestSuiteRun: { id: string; passRate: number | null; passed: number } | null };
+
+describe('suite runs and the version’s averages', () => {
+  it('count each suite-run answer once in the version’s averages, next to playground turns, shown per version with the newest pass rate', async () => {
+    const { path, suiteId } = await promptWithSuite(['Where is my order?', 'Hello there']);
+    expect((await withAi.post(`${path}/versions/1/playground`, { messages: [{ role: 'user', content: 'Hi' }] }, { session: owner })).status).toBe(200);
+
+    const run = await runOf(suiteId, 1, path);
+    expect(run).toMatchObject({ status: 'completed', passed: 2 });
+    // Three answers of 20 + 10 tokens: the playground turn and the two cases (the judge's calls are not answers).
+    expect((await withAi.get(`${path}/versions/1/test-stats`, { session: owner })).body).toMatchObject({ testCount: 3, avgTokens: 30, avgLatencyMs: expect.any(Number) });
+    const summaries = await withAi.get<{ versions: VersionSummary[] }>(`${path}/test-stats`, { session: owner });
+    expect(summaries.status).toBe(200);
+    expect(summaries.body.versions).toEqual([expect.objectContaining({ version: 1, testCount: 3, avgTokens: 30, latestSuiteRun: expect.objectContaining({ id: run.id, passRate: 1, passed: 2 }) })]);
+  });
+
+  it('resume a run whose job is delivered again, answering only the cases without a result, each counted once', async () => {
+    const { key, path, suiteId, versionId, cases } = await promptWithSuite(['First question', 'Second question', 'Third question']);
+    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, model: null, casesTotal: 3, createdBy: null });
+    // Before the engine stopped, the run had answered the first case (90 tokens).
+    const verdicts = [{ criterion: 'Is polite', passed: true, reason: 'Polite.' }];
+    await provider.promptTests.saveCaseResult(run.id, { caseId: cases[0]!.id, status: 'passed', response: 'Earlier answer', verdicts, error: null, inputTokens: 60, outputTokens: 30, latencyMs: 5 });
+    await provider.promptTests.updateRun(run.id, { status: 'running', casesDone: 1, passed: 1 });
+
+    await runSuite(services, { runId: run.id, organizationId: orgId, projectId, promptKey: key });
+
+    expect(await finished(suiteId, run.id, path)).toMatchObject({ status: 'completed', casesDone: 3, passed: 3 });
+    expect(callsOf('answer')).toHaveLength(2);
+    expect((await withAi.get(`${path}/versions/1/test-stats`, { session: owner })).body).toMatchObject({ testCount: 3, avgTokens: 50 });
+  });
+
+  it('fail a run an engine left running without a job, with the reason shown, and run the suite again', async () => {
+    const { path, suiteId, versionId } = await promptWithSuite(['Hello there']);
+    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, model: null, casesTotal: 1, createdBy: null });
+    await database.query(`update prompt_test_runs set status = 'running', created_at = now() - interval '10 minutes' where id = $1`, [run.id]);
+
+    expect(await failInterruptedRuns(services, provider.promptTests, TEST_RUN_JOB)).toEqual([run.id]);
+    const detail = (await withAi.get<Suite & { runs: Array<{ error: string | null }> }>(`${path}/test-suites/${suiteId}`, { session: owner })).body;
+    expect(detail.runs[0]).toMatchObject({ id: run.id, status: 'failed', error: INTERRUPTED_ERROR });
+    expect(await runOf(suiteId, 1, path)).toMatchObject({ status: 'completed', passed: 1 });
   });
 });

@@ -4,7 +4,7 @@ import { AI_DISABLED_RESPONSE } from '../ai/schema.js';
 import { actingUser } from '../auth/session-cookie.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { requestSignal } from '../http/request-signal.js';
-import { runPlayground, versionTestStats } from './playground.js';
+import { promptTestStats, runPlayground, versionTestStats } from './playground.js';
 import { startTestRun } from './run-job.js';
 import {
   caseFields,
@@ -24,6 +24,7 @@ import {
   suitesView,
   versionParams,
   versionStatsView,
+  versionTestSummariesView,
 } from './schema.js';
 import { addCase, compareVersions, deleteCase, deleteSuite, generateSuite, getSuite, listSuites, updateCase, type Actor } from './suites.js';
 
@@ -68,11 +69,23 @@ export function promptTestRoutes(): AnyRouteDefinition[] {
       surface: 'dashboard',
       auth: 'session',
       permission: 'prompt.read',
-      summary: "A version's playground test count, average tokens and average latency",
+      summary: "A version's test count (playground turns and suite-run answers), average tokens and average latency",
       tags,
       request: { params: versionParams },
       responses: { 200: { description: 'The averages', schema: versionStatsView }, 404: NOT_FOUND },
       handler: async ({ params }, { services }) => versionTestStats(services, params.orgId, params.projectId, params.key, params.version),
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${prompt}/test-stats`,
+      surface: 'dashboard',
+      auth: 'session',
+      permission: 'prompt.read',
+      summary: "Every version's test count, average tokens and latency, and the pass rate of its newest completed suite run",
+      tags,
+      request: { params: promptParams },
+      responses: { 200: { description: 'The versions, newest first', schema: versionTestSummariesView }, 404: NOT_FOUND },
+      handler: async ({ params }, { services }) => promptTestStats(services, params.orgId, params.projectId, params.key),
     }),
     defineRoute({
       method: 'post',

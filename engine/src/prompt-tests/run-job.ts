@@ -6,6 +6,7 @@ import type { PromptVersionView } from '../data/prompts.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
+import { keepFailingInterruptedRuns, RUN_RETRIES } from '../reports/interrupted-runs.js';
 import { resolveOrThrow } from '../prompts/service.js';
 import { compileVersion, versionText } from './compile.js';
 import { judgeReply } from './schema.js';
@@ -19,9 +20,10 @@ export interface TestRunJob {
   promptKey: string;
 }
 
-/** Runs suite runs on this replica. */
+/** Runs suite runs on this replica, and fails the runs an engine left behind (see reports/interrupted-runs.ts). */
 export async function startTestRunWorker(services: Services): Promise<void> {
   await services.provider.jobs.work<TestRunJob>(TEST_RUN_JOB, (job) => runSuite(services, job));
+  await keepFailingInterruptedRuns(services, services.provider.promptTests, { jobName: TEST_RUN_JOB, sweepJobName: 'prompt-tests.fail-interrupted' });
 }
 
 /**
@@ -34,20 +36,38 @@ export async function startTestRun(services: Services, actor: Actor, suiteId: st
   const resolved = await resolveOrThrow(services, scope.projectId, actor.key, { version: options.version });
   // The session is not used here: asking for it checks that AI is on and counts the request.
   await services.ai.forRequest({ organizationId: actor.organizationId, projectId: scope.projectId, userId: actor.userId, feature: 'test-run' });
-  const cases = await services.provider.promptTests.listCases(suiteId);
-  const run = await services.provider.promptTests.createRun({ suiteId, versionId: resolved.version.id, version: resolved.version.version, model: options.model ?? null, casesTotal: cases.length, createdBy: actor.userId });
-  // No retries: a run interrupted half-way is reported failed; starting another runs the suite again.
-  await services.provider.jobs.enqueue<TestRunJob>(TEST_RUN_JOB, { runId: run.id, organizationId: actor.organizationId, projectId: scope.projectId, promptKey: actor.key }, { retryLimit: 0 });
+  const store = services.provider.promptTests;
+  const cases = await store.listCases(suiteId);
+  const run = await store.createRun({ suiteId, versionId: resolved.version.id, version: resolved.version.version, model: options.model ?? null, casesTotal: cases.length, createdBy: actor.userId });
+  try {
+    await services.provider.jobs.enqueue<TestRunJob>(TEST_RUN_JOB, { runId: run.id, organizationId: actor.organizationId, projectId: scope.projectId, promptKey: actor.key }, { retryLimit: RUN_RETRIES });
+  } catch (error) {
+    await store.updateRun(run.id, { status: 'failed', error: 'The run could not be queued', finishedAt: new Date() });
+    throw error;
+  }
   await services.provider.aiUsage.countRuns(actor.organizationId, 'tests');
   return runShown(run);
 }
 
-/** One run: each case answered by the version with the run's model, then judged criterion by criterion. */
+/**
+ * One run: each case answered by the version with the run's model, then judged criterion by criterion.
+ * The handler holds the run while it works: a second delivery of the job stands aside while it is
+ * held, and otherwise resumes the run, answering only the cases without a result yet.
+ */
 export async function runSuite(services: Services, job: TestRunJob): Promise<void> {
+  const held = await services.provider.promptTests.withRunHeld(job.runId, () => runHeldSuite(services, job));
+  if (!held) services.logger.info({ runId: job.runId }, 'Test run already being run by another handler; this delivery stands aside');
+}
+
+async function runHeldSuite(services: Services, job: TestRunJob): Promise<void> {
   const store = services.provider.promptTests;
   const run = await store.getRun(job.runId);
-  if (!run || run.status !== 'queued') return;
-  const tally = { casesDone: 0, passed: 0, failed: 0, errored: 0 };
+  if (!run || (run.status !== 'queued' && run.status !== 'running')) return;
+  // Resuming: the cases answered before the interruption keep their results (and stay counted once in the version's averages).
+  const earlier = run.status === 'running' ? await store.caseResults(run.id) : [];
+  const tally = { casesDone: earlier.length, passed: 0, failed: 0, errored: 0 };
+  for (const result of earlier) tally[result.status]++;
+  const answered = new Set(earlier.map((result) => result.caseId));
   await store.updateRun(run.id, { status: 'running' });
   try {
     const project = await requireProject(services, job.organizationId, job.projectId);
@@ -56,7 +76,7 @@ export async function runSuite(services: Services, job: TestRunJob): Promise<voi
     await store.updateRun(run.id, { casesTotal: cases.length });
     const { provider } = await services.ai.forJob({ organizationId: job.organizationId, projectId: project.id, userId: run.createdBy, feature: 'test-run' });
     const judgeInstructions = await aiInstructions(services, job.organizationId, 'forprompt.judge');
-    for (const testCase of cases) {
+    for (const testCase of cases.filter((candidate) => !answered.has(candidate.id))) {
       const result = await runCase(provider, run, resolved.version, testCase, judgeInstructions.text);
       await store.saveCaseResult(run.id, result);
       tally[result.status]++;

@@ -21,7 +21,11 @@ export const playgroundBody = z.strictObject({
     .refine((messages) => messages.at(-1)?.role === 'user', 'the last message must be the user’s'),
 });
 
-export const versionStatsView = z.object({ testCount: z.number().int(), avgTokens: z.number().nullable(), avgLatencyMs: z.number().nullable() });
+export const versionStatsView = z.object({
+  testCount: z.number().int().describe('Playground turns and suite-run answers of the version, each counted once'),
+  avgTokens: z.number().nullable().describe('Input plus output tokens per answer'),
+  avgLatencyMs: z.number().nullable(),
+});
 
 /** The original's playground reply `{response, tokens, responseTime, model}`, plus the stored result and the version's new averages. */
 export const playgroundView = z.object({
@@ -85,6 +89,19 @@ export const runView = z.object({
   error: z.string().nullable(),
   createdAt: date,
   finishedAt: date.nullable(),
+});
+export const versionTestSummariesView = z.object({
+  versions: z
+    .array(
+      versionStatsView.extend({
+        version: z.number().int(),
+        latestSuiteRun: runView
+          .pick({ id: true, suiteId: true, model: true, passed: true, failed: true, errored: true, passRate: true, finishedAt: true })
+          .nullable()
+          .describe("The version's newest completed suite run, of any suite"),
+      }),
+    )
+    .describe('Newest version first'),
 });
 export const suitesView = z.object({ suites: z.array(suiteView.extend({ caseCount: z.number().int() })) });
 export const suiteDetailView = z.object({

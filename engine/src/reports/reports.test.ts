@@ -6,7 +6,10 @@ import { Api, type Credentials } from '../../test/access/http-client.js';
 import { projectWithApiKey, testServices } from '../../test/helpers/app.js';
 import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
 import { openAiWire, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
-import { startReportWorker } from './job.js';
+import pg from 'pg';
+import type { Services } from '../http/services.js';
+import { INTERRUPTED_ERROR, failInterruptedRuns } from './interrupted-runs.js';
+import { generateReports, REPORT_JOB, startReportWorker } from './job.js';
 
 /**
  * Report runs end to end: the dashboard route queues a run, the worker (on the real pg-boss queue)
@@ -26,6 +29,8 @@ let orgId: string;
 let projectId: string;
 let runsPath: string;
 let reportsPath: string;
+let services: Services;
+let database: pg.Pool;
 
 type Run = { id: string; status: string; conversationsTotal: number; conversationsDone: number; conversationsFailed: number; batchReports: number; versionReports: number; error: string | null };
 type Reports = { conversations: Array<{ traceId: string; successScore: number }>; batches: Array<{ conversationCount: number }>; versions: Array<{ promptVersion: number; successRate: number; conversationCount: number }> };
@@ -44,13 +49,13 @@ const replies = {
   version: { overallSuccessRate: 70, averageScore: 7, keyInsights: ['slow'], improvementSuggestions: ['add the policy'], strengthsIdentified: ['polite'], weaknessesIdentified: ['vague'], summary: 'Version 1 works.' },
 };
 
-async function ingestTraces(count: number, version = 1): Promise<string[]> {
+async function ingestTraces(count: number, version = 1, promptKey = KEY): Promise<string[]> {
   const ids = Array.from({ length: count }, () => `trace-${randomUUID()}`);
   const events: IngestEvent[] = ids.map((id) => ({
     id: randomUUID(),
     timestamp: new Date().toISOString(),
     type: 'trace-create',
-    body: { id, promptKey: KEY, promptVersion: version, input: { message: 'Where is my order?' }, output: { message: 'Which order number?' }, status: 'completed' },
+    body: { id, promptKey, promptVersion: version, input: { message: 'Where is my order?' }, output: { message: 'Which order number?' }, status: 'completed' },
   }));
   await provider.traces.ingest(system, projectId, events);
   return ids;
@@ -63,9 +68,9 @@ async function startRun(body: Record<string, unknown> = {}): Promise<Run> {
 }
 
 /** Polls the run until it ends; every progress seen is kept. */
-async function finished(runId: string, seen: Run[] = []): Promise<Run> {
+async function finished(runId: string, seen: Run[] = [], path = runsPath): Promise<Run> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    const response = await withAi.get<Run>(`${runsPath}/${runId}`, { session: owner });
+    const response = await withAi.get<Run>(`${path}/${runId}`, { session: owner });
     expect(response.status).toBe(200);
     seen.push(response.body);
     if (response.body.status === 'completed' || response.body.status === 'failed') return response.body;
@@ -83,12 +88,17 @@ beforeAll(async () => {
   withAi = world.withAi.api;
   withoutAi = world.withoutAi.api;
   fake.on('POST /v1/chat/completions', (request) => openAiWire.completion(JSON.stringify(replies[taskOf(request)]), { model: 'gpt-5.4-mini' }));
-  await startReportWorker(testServices(provider, world.aiConfig));
+  services = testServices(provider, world.aiConfig);
+  database = new pg.Pool({ connectionString: provider.databaseUrl, max: 2 });
+  await startReportWorker(services);
   await provider.prompts.create(system, projectId, { key: KEY, name: 'Reply' }, { template: 'You answer customers about their orders.', variables: [], commitMessage: null });
   runsPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/analytics/prompts/${KEY}/reports/runs`;
   reportsPath = `/api/dashboard/orgs/${orgId}/projects/${projectId}/analytics/prompts/${KEY}/reports`;
 });
-afterAll(() => world?.close());
+afterAll(async () => {
+  await database?.end();
+  await world?.close();
+});
 beforeEach(() => {
   fake.requests.length = 0;
 });
@@ -178,5 +188,99 @@ describe('report runs', () => {
     expect(callsOf('conversation')).toBe(3);
     const latest = await withAi.get<{ run: Run }>(runsPath, { session: owner });
     expect(latest.body.run).toMatchObject({ id: run.id, status: 'completed' });
+  });
+});
+
+/** A prompt of its own (a prompt has one run going at a time) with `traces` conversations of version 1, and its runs' path. */
+async function promptWithTraces(traces: number) {
+  const key = `own.${randomUUID().slice(0, 8)}`;
+  const prompt = await provider.prompts.create(system, projectId, { key, name: key }, { template: 'You answer customers.', variables: [], commitMessage: null });
+  await ingestTraces(traces, 1, key);
+  return { key, promptId: prompt.id, path: `/api/dashboard/orgs/${orgId}/projects/${projectId}/analytics/prompts/${key}/reports/runs` };
+}
+
+/** A run of the prompt as an engine left it: `status`, created `minutesAgo`, no job queued. */
+async function runLeft(promptId: string, status: 'queued' | 'running', minutesAgo: number) {
+  const { run } = await provider.reports.createRun({ organizationId: orgId, projectId, promptId, versionNumber: null, force: false, conversationLimit: 50, createdBy: null });
+  await database.query(`update report_runs set status = $2, created_at = now() - make_interval(mins => $3) where id = $1`, [run.id, status, minutesAgo]);
+  return run.id;
+}
+
+const statusOf = async (runId: string) => (await provider.reports.getRun(projectId, runId))!;
+
+describe('report runs started twice at once', () => {
+  it('make one run, whose conversations are each analysed once, and answer both starts with it', async () => {
+    const { path } = await promptWithTraces(4);
+    const [first, second] = await Promise.all([withAi.post<Run>(path, {}, { session: owner }), withAi.post<Run>(path, {}, { session: owner })]);
+    expect([first.status, second.status].sort()).toEqual([200, 202]);
+    expect(second.body.id).toBe(first.body.id);
+    expect(await finished(first.body.id, [], path)).toMatchObject({ status: 'completed', conversationsTotal: 4, conversationsDone: 4 });
+    expect(callsOf('conversation')).toBe(4);
+
+    // Many at once (replicas): still one run.
+    const { promptId } = await promptWithTraces(0);
+    const starts = await Promise.all(
+      Array.from({ length: 8 }, () => provider.reports.createRun({ organizationId: orgId, projectId, promptId, versionNumber: null, force: false, conversationLimit: 5, createdBy: null })),
+    );
+    expect(starts.filter((start) => start.created)).toHaveLength(1);
+    expect(new Set(starts.map((start) => start.run.id)).size).toBe(1);
+
+    // Once it has finished, a start makes a new run, which finds nothing left to analyse.
+    const again = await withAi.post<Run>(path, {}, { session: owner });
+    expect(again.status).toBe(202);
+    expect(await finished(again.body.id, [], path)).toMatchObject({ status: 'completed', conversationsTotal: 0 });
+    expect(callsOf('conversation')).toBe(4);
+  });
+});
+
+describe('report runs an engine left behind', () => {
+  it('are failed as interrupted when their job is gone, unless their job waits or a handler holds them', async () => {
+    const left = await promptWithTraces(0);
+    const gone = await runLeft(left.promptId, 'running', 10);
+    const waiting = await runLeft((await promptWithTraces(0)).promptId, 'queued', 10);
+    await provider.jobs.enqueue(REPORT_JOB, { runId: waiting, projectId, promptKey: 'unused' }, { startAfterSeconds: 3600 });
+    const held = await runLeft((await promptWithTraces(0)).promptId, 'running', 10);
+    const justCreated = await runLeft((await promptWithTraces(0)).promptId, 'queued', 0);
+
+    await provider.reports.withRunHeld(held, async () => {
+      expect(await failInterruptedRuns(services, provider.reports, REPORT_JOB)).toEqual([gone]);
+    });
+    expect(await statusOf(gone)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: expect.any(Date) });
+    for (const untouched of [waiting, held, justCreated]) expect((await statusOf(untouched)).status, untouched).not.toBe('failed');
+    // Released by its handler (its engine gone) with no job left, the held one is interrupted too.
+    expect(await failInterruptedRuns(services, provider.reports, REPORT_JOB)).toEqual([held]);
+
+    // The dashboard shows the failure and its reason, and a new run can start.
+    const shown = await withAi.get<Run>(`${left.path}/${gone}`, { session: owner });
+    expect(shown.body).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    const restarted = await withAi.post<Run>(left.path, {}, { session: owner });
+    expect(restarted.status).toBe(202);
+    expect(restarted.body.id).not.toBe(gone);
+  });
+
+  it('resume when their job is delivered again, analysing only the conversations not yet reported', async () => {
+    const { key, promptId, path } = await promptWithTraces(3);
+    const { run } = await provider.reports.createRun({ organizationId: orgId, projectId, promptId, versionNumber: null, force: true, conversationLimit: 50, createdBy: null });
+    // Before the engine stopped, the run had reported one conversation.
+    const [reportedBefore] = await provider.reports.tracesToReport(projectId, key, { versionNumber: null, force: false, limit: 1, reportedSince: run.createdAt });
+    await provider.reports.saveConversationReport({ projectId, promptId }, reportedBefore!, { ...replies.conversation, outcome: 'partial', model: 'gpt-5.4-mini' });
+    await provider.reports.updateRun(run.id, { status: 'running', conversationsTotal: 3, conversationsDone: 1 });
+
+    await generateReports(services, { runId: run.id, projectId, promptKey: key });
+
+    expect(await finished(run.id, [], path)).toMatchObject({ status: 'completed', conversationsTotal: 3, conversationsDone: 3, conversationsFailed: 0, versionReports: 1 });
+    expect(callsOf('conversation')).toBe(2);
+  });
+
+  it('are left to the handler holding them when their job is delivered a second time', async () => {
+    const { key, promptId, path } = await promptWithTraces(2);
+    const { run } = await provider.reports.createRun({ organizationId: orgId, projectId, promptId, versionNumber: null, force: false, conversationLimit: 50, createdBy: null });
+    const job = { runId: run.id, projectId, promptKey: key };
+    await provider.reports.withRunHeld(run.id, () => generateReports(services, job));
+    expect(fake.requests).toHaveLength(0);
+    expect((await statusOf(run.id)).status).toBe('queued');
+
+    await generateReports(services, job);
+    expect(await finished(run.id, [], path)).toMatchObject({ status: 'completed', conversationsDone: 2 });
   });
 });

@@ -17,17 +17,19 @@ export function reportRoutes(): AnyRouteDefinition[] {
       auth: 'session',
       permission: 'ai.use',
       summary: "Generates a prompt's reports in the background: one per conversation not yet reported, one per 10 new conversation reports of a version, and one per version",
-      description: 'Answers at once with the queued run; poll it for progress. The reports appear under …/reports as they are written.',
+      description:
+        'Answers at once with the queued run; poll it for progress. The reports appear under …/reports as they are written. While the prompt has a run queued or running, that run is answered (200) and nothing new is queued.',
       tags,
       request: { params: promptParams, body: runBody },
       responses: {
+        200: { description: 'The run already queued or running for this prompt: nothing new was queued', schema: runView },
         202: { description: 'The queued run', schema: runView },
         404: { description: 'No such project or prompt in this organization' },
         409: AI_DISABLED_RESPONSE,
         429: { description: 'More AI requests this minute than AI_RATE_LIMIT_PER_MINUTE allows the organization' },
       },
       handler: async ({ params, body }, { res, services }) => {
-        const run = await startReportRun(services, {
+        const { run, created } = await startReportRun(services, {
           organizationId: params.orgId,
           projectId: params.projectId,
           key: params.key,
@@ -36,7 +38,7 @@ export function reportRoutes(): AnyRouteDefinition[] {
           force: body.force,
           userId: userOf(res).userId,
         });
-        return new Reply(202, run);
+        return new Reply(created ? 202 : 200, run);
       },
     }),
     defineRoute({

@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
 import { requirePrompt } from '../prompts/service.js';
+import { RUN_RETRIES } from './interrupted-runs.js';
 import { REPORT_JOB, type ReportJob } from './job.js';
 import { DEFAULT_RUN_CONVERSATIONS } from './schema.js';
 
@@ -18,14 +19,17 @@ export interface StartRunRequest {
 
 /**
  * Queues a report run for a prompt: 409 ai_disabled (and 429 over the organization's AI limit) before
- * anything is queued. The job writes the reports; the run row is its progress.
+ * anything is queued. The job writes the reports; the run row is its progress. Idempotent while the
+ * prompt has a run queued or running: that run is answered (`created` false) and nothing is queued,
+ * so two clicks or two replicas never pay twice for the same conversations.
  */
 export async function startReportRun(services: Services, request: StartRunRequest) {
   const project = await requireProject(services, request.organizationId, request.projectId);
   const prompt = await requirePrompt(services, project.id, request.key);
   // The session is not used here: asking for it checks that AI is on and counts the request.
   await services.ai.forRequest({ organizationId: request.organizationId, projectId: project.id, userId: request.userId, feature: 'reports' });
-  const run = await services.provider.reports.createRun({
+  const store = services.provider.reports;
+  const { run, created } = await store.createRun({
     organizationId: request.organizationId,
     projectId: project.id,
     promptId: prompt.id,
@@ -34,9 +38,15 @@ export async function startReportRun(services: Services, request: StartRunReques
     conversationLimit: request.limit ?? DEFAULT_RUN_CONVERSATIONS,
     createdBy: request.userId,
   });
-  // No retries: a run interrupted half-way is reported failed; starting another picks up where it stopped.
-  await services.provider.jobs.enqueue<ReportJob>(REPORT_JOB, { runId: run.id, projectId: project.id, promptKey: request.key }, { retryLimit: 0 });
-  return runView(run, request.key);
+  if (created) {
+    try {
+      await services.provider.jobs.enqueue<ReportJob>(REPORT_JOB, { runId: run.id, projectId: project.id, promptKey: request.key }, { retryLimit: RUN_RETRIES });
+    } catch (error) {
+      await store.updateRun(run.id, { status: 'failed', error: 'The run could not be queued', finishedAt: new Date() });
+      throw error;
+    }
+  }
+  return { run: runView(run, request.key), created };
 }
 
 /** A run's progress (404 for a run of another project or prompt). */

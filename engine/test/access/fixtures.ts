@@ -8,7 +8,7 @@ import type { DataProvider, MemberRole, WriteContext } from '../../src/data/prov
 import type { AnyRouteDefinition } from '../../src/http/registry.js';
 import { apiKeyPrefix, generateApiKey, randomToken, sha256Hex } from '../../src/lib/tokens.js';
 import { serveApp, silentLogger, testConfig, testServices } from '../helpers/app.js';
-import { openAiWire, startFakeLlm } from '../helpers/fake-llm.js';
+import { openAiWire, startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { Api, describeResponse, errorOf, sessionCookie, type ApiResponse, type Credentials } from './http-client.js';
 
@@ -61,6 +61,8 @@ export interface OrgFixture extends Target {
 export interface World {
   api: Api;
   provider: DataProvider;
+  /** The local model server every organization's provider key sends to (each request with its Authorization). */
+  llm: FakeLlm;
   routes: AnyRouteDefinition[];
   a: OrgFixture & { users: Record<MemberRole, SignedInUser> };
   b: OrgFixture & { owner: SignedInUser };
@@ -97,7 +99,7 @@ export const routeId = (route: AnyRouteDefinition) => `${route.method.toUpperCas
 /** The route's path with each `:param` filled from the target; an unknown parameter fails loudly. */
 export function fillPath(route: AnyRouteDefinition, target: Partial<Target>): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
-    const value = name === 'keyId' ? (route.path.includes('/provider-keys/') ? target.providerKeyId : target.apiKeyId) : name === 'version' ? '1' : target[name as keyof Target];
+    const value = name === 'keyId' ? (route.path.includes('/provider-keys/') ? target.providerKeyId : target.apiKeyId) : name === 'version' ? '1' : name === 'task' ? 'forprompt.analyze' : target[name as keyof Target];
     if (!value) throw new Error(`No fixture id for :${name} in ${routeId(route)}: add it to test/access/fixtures.ts`);
     return encodeURIComponent(value);
   });
@@ -125,6 +127,7 @@ export function sampleBody(route: AnyRouteDefinition, target: Pick<Target, 'orgS
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys': { name: 'Sample key' },
     'POST /api/dashboard/orgs/:orgId/projects/:projectId/api-keys/:keyId/rotate': { gracePeriodHours: 1 },
     'POST /api/dashboard/orgs/:orgId/provider-keys': { service: 'openai', name: 'Sample provider key', apiKey: 'sk-sample-000000000000' },
+    'PUT /api/dashboard/orgs/:orgId/ai/settings': { provider: 'openai', model: 'gpt-sample' },
     'POST /api/v1/prompts': { key: 'sample-prompt', template: 'Sample {{thing}}' },
     'POST /api/prompts': { key: `sample-compat-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, name: 'Sample compat prompt' },
     'PUT /api/prompts': { key: target.key ?? 'sample-prompt', name: 'Renamed compat prompt' },
@@ -172,7 +175,7 @@ export async function startWorld(): Promise<World> {
   const provider = createPostgresProvider({ connectionString: database.url, logger: silentLogger });
   const reportRunOf = async (organizationId: string, projectId: string, promptKey: string) => {
     const prompt = (await provider.prompts.get(projectId, promptKey))!;
-    return provider.reports.createRun({ organizationId, projectId, promptId: prompt.id, versionNumber: null, force: false, conversationLimit: 1, createdBy: null });
+    return (await provider.reports.createRun({ organizationId, projectId, promptId: prompt.id, versionNumber: null, force: false, conversationLimit: 1, createdBy: null })).run;
   };
   const suiteOf = async (organizationId: string, projectId: string, promptKey: string) => {
     const prompt = (await provider.prompts.get(projectId, promptKey))!;
@@ -380,6 +383,7 @@ export async function startWorld(): Promise<World> {
   return {
     api,
     provider,
+    llm,
     routes: server.routes,
     a,
     b,

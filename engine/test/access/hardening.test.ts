@@ -46,6 +46,18 @@ describe('access hardening', () => {
     expectStatus(response, 200);
   });
 
+  it('reads the streaming edit\'s credentials as a session unless a project key is presented (an empty X-API-Key, a Bearer token that is no project key)', async () => {
+    const { a, api } = world;
+    const body = { instruction: 'Make it shorter', currentPrompt: 'Sample prompt', organizationId: a.orgId };
+    const emptyKey = await api.post('/api/edit-prompt/stream', body, { session: a.users.member, headers: { 'x-api-key': '' } });
+    expectStatus(emptyKey, 200);
+    // A Clerk token is a Bearer token too: one that is not shaped like a project key never reaches the key check.
+    const notAKey = await api.post('/api/edit-prompt/stream', body, { headers: { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln' } });
+    expectError(notAKey, 401, 'unauthorized');
+    const viewer = await api.post('/api/edit-prompt/stream', body, { session: a.users.viewer, headers: { 'x-api-key': '' } });
+    expectError(viewer, 403, 'insufficient_role');
+  });
+
   it('gives a rotated key the lifetime of the key it replaces', async () => {
     const { a, api } = world;
     const owner = a.users.owner;

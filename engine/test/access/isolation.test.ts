@@ -12,6 +12,9 @@ afterAll(() => world.close());
 const { a, b } = world;
 const ownerA = a.users.owner;
 const paramsOf = (route: AnyRouteDefinition) => [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
+/** Params naming no stored thing (an AI task is one of a fixed list): the same in every organization. */
+const sharedParams = new Set(['task']);
+const idParamsOf = (route: AnyRouteDefinition) => paramsOf(route).filter((param) => !sharedParams.has(param));
 const sessionRoutes = world.routes.filter((route) => route.surface === 'dashboard' && route.auth === 'session');
 const apiKeyRoutes = world.routes.filter((route) => route.auth === 'apiKey');
 const bodyFor = (route: AnyRouteDefinition, target: Target) => (route.method === 'get' ? undefined : sampleBody(route, target));
@@ -34,6 +37,7 @@ async function snapshot(organizationId: string) {
     invitations: await provider.invitations.list(organizationId),
     apiKeys: await Promise.all(projects.map((project) => provider.apiKeys.list(organizationId, project.id))),
     providerKeys: await provider.providerKeys.list(organizationId),
+    aiSettings: await provider.aiSettings.get(organizationId),
     modelPrices: await provider.traces.listPrices(organizationId),
     audit: await provider.audit.list(organizationId, { limit: 10_000 }),
     contents: await Promise.all(projects.map((project) => projectContents(project.id))),
@@ -117,7 +121,7 @@ describe("the owner of organization A on organization B's ids", () => {
   }
 
   // The sharper case: A's own organization in the path, so only the scoping of the lookups stands between A and B.
-  for (const route of sessionRoutes.filter((candidate) => paramsOf(candidate).includes('orgId') && paramsOf(candidate).length > 1)) {
+  for (const route of sessionRoutes.filter((candidate) => idParamsOf(candidate).includes('orgId') && idParamsOf(candidate).length > 1)) {
     it(`${routeId(route)} with A's organization and B's other ids answers 404, exactly as for ids that exist nowhere`, async () => {
       const target = { ...b, orgId: a.orgId, orgSlug: a.orgSlug };
       const response = await world.api.call(route.method, fillPath(route, target), { session: ownerA, body: bodyFor(route, target) });
@@ -239,6 +243,38 @@ describe("an API key of project A on organization B's ids and names", () => {
     expectStatus(response, 200);
     expect(response.body.id).toBe(b.projectId);
   });
+});
+
+/** Routes taking a project API key or a session (`apiKeyOrSession`); a session names its organization in the body. */
+const eitherRoutes = world.routes.filter((route) => route.auth === 'apiKeyOrSession');
+const aiCallsOf = async (organizationId: string) => (await world.provider.aiUsage.list(organizationId)).length;
+
+describe("routes taking an API key or a session, across organizations", () => {
+  it('include the original streaming edit', () => {
+    expect(eitherRoutes.map(routeId)).toContain('POST /api/edit-prompt/stream');
+  });
+
+  for (const route of eitherRoutes) {
+    it(`${routeId(route)} with B's API key naming organization A works in B: B's provider key, B's usage, nothing of A's`, async () => {
+      const [callsOfA, callsOfB] = [await aiCallsOf(a.orgId), await aiCallsOf(b.orgId)];
+      world.llm.requests.length = 0;
+      const response = await world.api.call(route.method, fillPath(route, b), { headers: { 'x-api-key': b.apiKeySecret }, body: { ...(sampleBody(route, b) as object), organizationId: a.orgId } });
+      expectStatus(response, 200);
+      const keysSent = world.llm.requests.map((request) => request.headers.authorization);
+      expect(keysSent.length).toBeGreaterThan(0);
+      for (const sent of keysSent) expect(sent).toBe('Bearer sk-B-0123456789abcdef');
+      expect(await aiCallsOf(a.orgId)).toBe(callsOfA);
+      expect(await aiCallsOf(b.orgId)).toBeGreaterThan(callsOfB);
+      for (const secret of [a.orgId, a.projectId, a.key]) expect(response.text).not.toContain(secret);
+    });
+
+    it(`${routeId(route)} with A's owner's session naming organization B answers 404, as for one that exists nowhere`, async () => {
+      const named = async (organizationId: string) => world.api.call(route.method, fillPath(route, a), { session: ownerA, body: { ...(sampleBody(route, a) as object), organizationId } });
+      const response = await named(b.orgId);
+      expectNotFound(response);
+      expect((await named(randomUUID())).body).toEqual(response.body);
+    });
+  }
 });
 
 describe('refused requests leave no trace', () => {

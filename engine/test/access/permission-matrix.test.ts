@@ -74,6 +74,59 @@ describe('without a session', () => {
   }
 });
 
+/**
+ * Routes of the original API that take a project API key or a session (`apiKeyOrSession`): a session
+ * acts in the organization its body names, with the route's permission there.
+ */
+const eitherRoutes = world.routes.filter((route) => route.auth === 'apiKeyOrSession');
+const bodyIn = (route: AnyRouteDefinition, target: Target) => ({ ...(sampleBody(route, target) as object), organizationId: target.orgId });
+
+describe('routes taking a project API key or a session', () => {
+  it('include the original streaming edit', () => {
+    expect(eitherRoutes.map(routeId)).toContain('POST /api/edit-prompt/stream');
+  });
+
+  for (const route of eitherRoutes) {
+    it(`${routeId(route)} without either answers 401 in the original's error shape`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, world.a), { body: bodyIn(route, world.a) });
+      expectStatus(response, 401);
+      expect(response.body).toMatchObject({ error: expect.any(String), code: 'unauthorized' });
+    });
+
+    it(`${routeId(route)} with an unknown API key answers 401 invalid_api_key`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, world.a), { body: bodyIn(route, world.a), headers: { 'x-api-key': `fp_proj_${'x'.repeat(32)}` } });
+      expectStatus(response, 401);
+      expect(errorOf(response)?.code).toBe('invalid_api_key');
+    });
+
+    it(`${routeId(route)} accepts a project API key, in X-API-Key or as a Bearer token`, async () => {
+      const credentials: Array<Record<string, string>> = [{ 'x-api-key': world.a.apiKeySecret }, { authorization: `Bearer ${world.a.apiKeySecret}` }];
+      for (const headers of credentials) {
+        const response = await world.api.call(route.method, fillPath(route, world.a), { body: sampleBody(route, world.a), headers });
+        expectStatus(response, 200);
+      }
+    });
+
+    for (const role of roles) {
+      const allowed = allows(role, permissionOf(route));
+      it(`${routeId(route)} with a session of a ${role} of organization A is ${allowed ? 'allowed' : 'refused with 403 insufficient_role'}`, async () => {
+        const response = await world.api.call(route.method, fillPath(route, world.a), { session: world.a.users[role], body: bodyIn(route, world.a) });
+        if (allowed) expectStatus(response, 200);
+        else {
+          expectStatus(response, 403);
+          expect(errorOf(response)?.code).toBe('insufficient_role');
+        }
+      });
+    }
+
+    it(`${routeId(route)} with a session but without its CSRF token answers 403 csrf_failed`, async () => {
+      const response = await world.api.call(route.method, fillPath(route, world.a), { session: world.a.users.owner, csrfToken: null, body: bodyIn(route, world.a) });
+      expectStatus(response, 403);
+      expect(errorOf(response)?.code).toBe('csrf_failed');
+    });
+  }
+});
+
 describe('cross-site request forgery', () => {
   // Should a check be missing, the request lands on throwaway targets, not on the fixtures.
   let target: Target;

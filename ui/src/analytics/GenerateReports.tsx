@@ -41,7 +41,7 @@ export function GenerateReports({ organizationId, projectId, promptKey, explainD
         onClick={() => start.mutate()}
         data-testid="generate-reports-button"
       >
-        {going ? 'Generating…' : 'Generate reports'}
+        {going ? 'Generating…' : run?.status === 'failed' ? 'Generate reports again' : 'Generate reports'}
       </PermissionButton>
       {disabled && explainDisabled && (
         <p className="note" data-testid="generate-reports-disabled">
@@ -65,10 +65,13 @@ function RunProgress({ run }: { run: ReportRun }) {
       </div>
     );
   }
+  // A failed run says why first (e.g. interrupted when the engine stopped); a completed one lists what failed last.
+  const failed = run.status === 'failed';
   return (
-    <p className={run.status === 'failed' ? 'note' : 'muted'} role="status" data-testid="report-run-result">
-      {run.status === 'failed' ? 'The last run failed' : 'Last run'}: {counted}
-      {run.conversationsFailed > 0 && ` (${run.conversationsFailed} failed)`}, {written}.{run.error && ` ${run.error}`}
+    <p className={failed ? 'note' : 'muted'} role="status" data-testid="report-run-result">
+      {failed ? `The last run failed${run.error ? ` — ${run.error}` : ''}. ` : 'Last run: '}
+      {counted}
+      {run.conversationsFailed > 0 && ` (${run.conversationsFailed} failed)`}, {written}.{!failed && run.error && ` ${run.error}`}
     </p>
   );
 }

@@ -23,6 +23,8 @@ import { MembersTab } from '../orgs/MembersTab';
 import { ProjectsTab } from '../projects/ProjectsTab';
 import { ApiKeysTab } from '../keys/ApiKeysTab';
 import { ProviderKeysTab } from '../keys/ProviderKeysTab';
+import { AiSettingsTab } from '../ai/AiSettingsTab';
+import { AiInstructionsTab } from '../ai-instructions/AiInstructionsTab';
 import { AuditTab } from '../audit/AuditTab';
 import { UsageTab } from '../usage/UsageTab';
 
@@ -67,6 +69,8 @@ export const router = createBrowserRouter([
               { path: 'api-keys', element: <ApiKeysTab /> },
               { path: 'members', element: <MembersTab /> },
               { path: 'provider-keys', element: <ProviderKeysTab /> },
+              { path: 'ai', element: <AiSettingsTab /> },
+              { path: 'ai-instructions', element: <AiInstructionsTab /> },
               { path: 'audit', element: <AuditTab /> },
               { path: 'usage', element: <UsageTab /> },
               { path: 'profile', element: <ProfileTab /> },

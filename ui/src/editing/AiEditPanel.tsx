@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
+import { AiCallChoice, choiceFields, organizationDefaults } from '../ai/AiCallChoice';
 import { ApiError } from '../app/api';
 import { Panel } from '../app/Panel';
 import { AiOffNote } from '../analysis/AiOffNote';
@@ -51,6 +52,7 @@ export function AiEditPanel({ organizationId, projectId, currentPrompt, selectio
   const [instruction, setInstruction] = useState('');
   const { turns, setTurns } = chat;
   const [accepting, setAccepting] = useState(false);
+  const [choice, setChoice] = useState(organizationDefaults);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const abortRef = useRef<AbortController | null>(null);
   const disabled = status.data?.enabled === false;
@@ -77,7 +79,7 @@ export function AiEditPanel({ organizationId, projectId, currentPrompt, selectio
     const controller = new AbortController();
     abortRef.current = controller;
     try {
-      await streamEdit(organizationId, projectId, { instruction: trimmed, currentPrompt, ...(selection && { selection }), history }, (event) => {
+      await streamEdit(organizationId, projectId, { instruction: trimmed, currentPrompt, ...(selection && { selection }), history, ...choiceFields(choice) }, (event) => {
         if (event.type === 'thinking') update(index, (turn) => ({ thinking: turn.thinking + event.text }));
         else if (event.type === 'content') update(index, (turn) => ({ content: turn.content + event.text }));
         else if (event.type === 'reply') update(index, () => ({ result: event }));
@@ -152,6 +154,7 @@ export function AiEditPanel({ organizationId, projectId, currentPrompt, selectio
           <span className="muted" data-testid="ai-edit-scope">
             {selection ? `Applies to the selection (${selection.text.length} characters)` : 'Applies to the whole prompt'}
           </span>
+          <AiCallChoice organizationId={organizationId} value={choice} onChange={setChoice} testId="ai-edit" />
           {streaming ? (
             <button type="button" className="button button--ghost" onClick={() => abortRef.current?.abort()}>
               Stop

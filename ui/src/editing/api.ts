@@ -1,4 +1,5 @@
 import type { EditStreamEvent } from '../../../engine/src/editing/schema';
+import type { AiProviderName } from '../ai/api';
 import { apiStream } from '../app/api';
 
 export type { EditStreamEvent };
@@ -17,6 +18,9 @@ export interface EditRequest {
   currentPrompt: string;
   selection?: EditSelection;
   history: Array<{ role: 'user' | 'assistant'; content: string }>;
+  /** The organization's provider and model (Settings › AI) when absent. */
+  provider?: AiProviderName;
+  model?: string;
 }
 
 export const editPath = (organizationId: string, projectId: string) => `/api/dashboard/orgs/${organizationId}/projects/${projectId}/ai/edit`;

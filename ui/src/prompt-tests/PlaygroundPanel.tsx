@@ -6,7 +6,7 @@ import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
-import { playgroundTurn, useModels, useVersionStats, versionStatsKey, type PlaygroundReply, type VersionStats } from './api';
+import { playgroundTurn, promptTestStatsKey, useModels, useVersionStats, versionStatsKey, type PlaygroundReply, type VersionStats } from './api';
 import { ModelPicker, VersionPicker } from './pickers';
 import './prompt-tests.css';
 
@@ -44,6 +44,7 @@ export function PlaygroundPanel({ organizationId, projectId, promptKey, versions
       setTurns([...conversation, { role: 'assistant', content: reply.response }]);
       setLast(reply);
       queryClient.setQueryData(versionStatsKey(organizationId, projectId, promptKey, version!.version), reply.versionStats);
+      void queryClient.invalidateQueries({ queryKey: promptTestStatsKey(organizationId, projectId, promptKey) });
     },
   });
 

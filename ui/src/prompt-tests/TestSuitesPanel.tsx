@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { apiSend } from '../app/api';
@@ -6,7 +7,7 @@ import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
-import { formatPassRate, isRunGoing, useModels, useSuite, useSuiteAction, useSuites, type SuiteDetail, type TestRun } from './api';
+import { formatPassRate, isRunGoing, testStatsKey, useModels, useSuite, useSuiteAction, useSuites, type SuiteDetail, type TestRun } from './api';
 import { CaseList } from './CaseList';
 import { ModelPicker, VersionPicker } from './pickers';
 import { SuiteComparison } from './SuiteComparison';
@@ -78,6 +79,8 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
   const run = useSuiteAction(organizationId, projectId, promptKey, (suites, body: { version: number; model?: string }) => apiSend<TestRun>('POST', `${suites}/${base}/runs`, body));
   const newest = detail.runs[0];
   const going = isRunGoing(newest);
+  const finishedRuns = detail.runs.filter((each) => !isRunGoing(each)).length;
+  useStatsRefreshOnFinish(organizationId, projectId, promptKey, finishedRuns);
 
   return (
     <div className="suite" data-testid="suite">
@@ -114,9 +117,20 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
           </tbody>
         </table>
       )}
-      {versions.length > 1 && <SuiteComparison organizationId={organizationId} projectId={projectId} promptKey={promptKey} suiteId={detail.suite.id} versions={versions} finishedRuns={detail.runs.filter((each) => !isRunGoing(each)).length} />}
+      {versions.length > 1 && <SuiteComparison organizationId={organizationId} projectId={projectId} promptKey={promptKey} suiteId={detail.suite.id} versions={versions} finishedRuns={finishedRuns} />}
     </div>
   );
+}
+
+/** A finished run's answers count in its version's averages: the versions timeline and the playground's line are asked again. */
+function useStatsRefreshOnFinish(organizationId: string, projectId: string, promptKey: string, finishedRuns: number) {
+  const queryClient = useQueryClient();
+  const seen = useRef(finishedRuns);
+  useEffect(() => {
+    if (seen.current === finishedRuns) return;
+    seen.current = finishedRuns;
+    void queryClient.invalidateQueries({ queryKey: testStatsKey(organizationId, projectId, promptKey) });
+  }, [finishedRuns, queryClient, organizationId, projectId, promptKey]);
 }
 
 function RunProgress({ run }: { run: TestRun }) {

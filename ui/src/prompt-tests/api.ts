@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CriterionVerdict } from '../../../engine/src/data/prompt-tests';
+import type { CriterionVerdict, VersionStats } from '../../../engine/src/data/prompt-tests';
 import { apiFetch, apiSend } from '../app/api';
 import { promptKeyOf, promptPath } from '../prompts/api';
 
@@ -13,10 +13,11 @@ export interface PlaygroundReply {
   testResultId: string;
   versionStats: VersionStats;
 }
-export interface VersionStats {
-  testCount: number;
-  avgTokens: number | null;
-  avgLatencyMs: number | null;
+export type { VersionStats };
+/** A version on the versions timeline: its tests (playground turns and suite-run answers) and newest completed suite run. */
+export interface VersionTestSummary extends VersionStats {
+  version: number;
+  latestSuiteRun: { id: string; suiteId: string; model: string | null; passed: number; failed: number; errored: number; passRate: number | null; finishedAt: string | null } | null;
 }
 export interface TestCase {
   id: string;
@@ -88,7 +89,20 @@ export function playgroundTurn(organizationId: string, projectId: string, key: s
   return apiSend<PlaygroundReply>('POST', `${promptPath(organizationId, projectId, key)}/versions/${version}/playground`, body);
 }
 
-export const versionStatsKey = (organizationId: string, projectId: string, key: string, version: number | null) => [...promptKeyOf(organizationId, projectId, key), 'test-stats', version] as const;
+/** Every test-stats query of a prompt (each version's, and the timeline's) is under this key. */
+export const testStatsKey = (organizationId: string, projectId: string, key: string) => [...promptKeyOf(organizationId, projectId, key), 'test-stats'] as const;
+export const versionStatsKey = (organizationId: string, projectId: string, key: string, version: number | null) => [...testStatsKey(organizationId, projectId, key), version] as const;
+
+export const promptTestStatsKey = (organizationId: string, projectId: string, key: string) => [...testStatsKey(organizationId, projectId, key), 'versions'] as const;
+
+/** Every version's tests and newest suite pass rate, for the versions timeline (refreshed after playground turns and finished suite runs). */
+export function usePromptTestStats(organizationId: string, projectId: string, key: string) {
+  return useQuery({
+    queryKey: promptTestStatsKey(organizationId, projectId, key),
+    queryFn: ({ signal }) => apiFetch<{ versions: VersionTestSummary[] }>(`${promptPath(organizationId, projectId, key)}/test-stats`, { signal }),
+    select: (data) => new Map(data.versions.map((summary) => [summary.version, summary])),
+  });
+}
 
 /** A version's playground count and averages (refreshed after each playground turn). */
 export function useVersionStats(organizationId: string, projectId: string, key: string, version: number | null) {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { AnalysisPanel } from '../analysis/AnalysisPanel';
+import { usePromptTestStats } from '../prompt-tests/api';
 import { PlaygroundPanel } from '../prompt-tests/PlaygroundPanel';
 import { TestSuitesPanel } from '../prompt-tests/TestSuitesPanel';
 import type { AiEditTurn, HandedInstruction } from '../editing/AiEditPanel';
@@ -75,6 +76,7 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const testStats = usePromptTestStats(organizationId, projectId, prompt.key);
   const restore = useMutation({
     mutationFn: (version: PromptVersion) =>
       apiSend<{ version: PromptVersion }>('POST', `${promptPath(organizationId, projectId, prompt.key)}/versions`, {
@@ -159,6 +161,7 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
             onSetLabel={setLabelTarget}
             onRestore={(version) => restore.mutate(version)}
             restoring={restore.isPending ? (restore.variables?.version ?? null) : null}
+            testStats={testStats.data}
           />
           <DeployHistory history={history} />
           <Panel title="Fetch from your app" description="With a project API key (Settings › API keys).">

@@ -1,6 +1,8 @@
 import { formatDateTime, formatRelative } from '../app/format';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
+import type { VersionTestSummary } from '../prompt-tests/api';
+import { VersionTestStats } from '../prompt-tests/VersionTestStats';
 import { labelsOf, PRODUCTION, type LabelEvent, type PromptSummary, type PromptVersion } from './api';
 import { LabelBadges } from './LabelBadges';
 
@@ -13,10 +15,12 @@ interface VersionTimelineProps {
   /** Copies an older version forward as a new version (nothing is overwritten). */
   onRestore: (version: PromptVersion) => void;
   restoring: number | null;
+  /** Each version's tests and newest suite pass rate, by version number (while loading: none shown). */
+  testStats?: Map<number, VersionTestSummary>;
 }
 
 /** Every version, newest first, with the labels on it and the way to deploy it or roll back to it. */
-export function VersionTimeline({ prompt, versions, onDeploy, onSetLabel, onRestore, restoring }: VersionTimelineProps) {
+export function VersionTimeline({ prompt, versions, onDeploy, onSetLabel, onRestore, restoring, testStats }: VersionTimelineProps) {
   const newest = versions[0]?.version;
   const deployed = prompt.labels[PRODUCTION];
   const action = (version: PromptVersion, live: boolean) => {
@@ -81,6 +85,7 @@ export function VersionTimeline({ prompt, versions, onDeploy, onSetLabel, onRest
                     {formatRelative(version.createdAt)}
                     {version.variables.length > 0 && <> · {version.variables.length === 1 ? '1 variable' : `${version.variables.length} variables`}</>}
                   </p>
+                  <VersionTestStats summary={testStats?.get(version.version)} />
                 </div>
               </li>
             );

@@ -7,6 +7,8 @@ const tabs = [
   { to: '/settings/api-keys', label: 'API keys' },
   { to: '/settings/members', label: 'Members' },
   { to: '/settings/provider-keys', label: 'Provider keys' },
+  { to: '/settings/ai', label: 'AI' },
+  { to: '/settings/ai-instructions', label: 'AI instructions' },
   { to: '/settings/audit', label: 'Audit log' },
   { to: '/settings/usage', label: 'Usage' },
   { to: '/settings/profile', label: 'Profile' },

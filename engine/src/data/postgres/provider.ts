@@ -7,6 +7,7 @@ import { onCommit } from './write.js';
 import { PostgresChangeFeed } from './ports/change-feed.js';
 import { PgBossJobQueue } from './ports/job-queue.js';
 import { postgresRateLimits } from './ports/rate-limit.js';
+import { aiSettingsStore } from './stores/ai-settings.js';
 import { aiUsageStore } from './stores/ai-usage.js';
 import { promptTestStore } from './stores/prompt-tests.js';
 import { promptAnalysisStore } from './stores/prompt-analyses.js';
@@ -77,6 +78,7 @@ export function createPostgresProvider(options: PostgresProviderOptions): DataPr
     analytics: analyticsStore(db),
     apiKeys: apiKeyStore(db),
     providerKeys: providerKeyStore(db),
+    aiSettings: aiSettingsStore(db),
     aiUsage: aiUsageStore(db),
     promptAnalyses: promptAnalysisStore(db),
     promptTests: promptTestStore(db),

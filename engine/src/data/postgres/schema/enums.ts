@@ -16,6 +16,10 @@ export type AuditActorType = (typeof auditActorType.enumValues)[number];
 export const providerService = pgEnum('provider_service', ['openrouter', 'openai', 'anthropic', 'custom']);
 export type ProviderService = (typeof providerService.enumValues)[number];
 
+// The AI providers an organization may choose for its AI features (config.ts aiProviderNames).
+export const aiProvider = pgEnum('ai_provider', ['openrouter', 'openai', 'anthropic', 'ollama', 'custom']);
+export type AiProvider = (typeof aiProvider.enumValues)[number];
+
 export const promptKind = pgEnum('prompt_kind', ['text', 'chat']);
 export type PromptKind = (typeof promptKind.enumValues)[number];
 

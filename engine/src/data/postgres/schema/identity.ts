@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.js';
-import { invitationStatus, memberRole, providerService } from './enums.js';
+import { aiProvider, invitationStatus, memberRole, providerService } from './enums.js';
 
 // clerk_id / clerk_updated_at are set only when identity comes from Clerk; local sign-in leaves them
 // null. clerk_updated_at lets the webhook handler drop out-of-order Clerk events.
@@ -140,6 +140,19 @@ export const organizationApiKeys = pgTable(
 );
 export type OrganizationApiKey = typeof organizationApiKeys.$inferSelect;
 export type NewOrganizationApiKey = typeof organizationApiKeys.$inferInsert;
+
+// An organization's choice of AI provider and default model (issue 9). A null provider follows the
+// instance (AI_PROVIDER, else the organization's first provider key); a null model is the provider's
+// default. No row: both null.
+export const organizationAiSettings = pgTable('organization_ai_settings', {
+  organizationId: uuid('organization_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  provider: aiProvider('provider'),
+  model: text('model'),
+  updatedAt: updatedAt(),
+});
+export type OrganizationAiSetting = typeof organizationAiSettings.$inferSelect;
 
 // One-time password reset links an admin issues for a member (there is no mail server: the admin
 // passes the link on). Only the token's SHA-256 is stored.

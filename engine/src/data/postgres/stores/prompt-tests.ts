@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { promptTestCaseResults, promptTestCases, promptTestResults, promptTestRuns, promptTestSuites, promptVersions, type PromptTestRunRow } from '../schema/index.js';
-import type { Database } from '../database.js';
+import type { Database, Transaction } from '../database.js';
 import { command } from '../write.js';
-import type { PromptTestStore, SuiteScope, TestCase, TestRun, TestRunStatus } from '../../prompt-tests.js';
+import type { PromptTestStore, SuiteScope, TestCase, TestRun, TestRunStatus, VersionStats } from '../../prompt-tests.js';
+import { failInterruptedRuns, withRunHeld } from './run-holds.js';
 
 const toRun = (row: PromptTestRunRow): TestRun => ({ ...row, status: row.status as TestRunStatus });
 const toCase = ({ position: _position, ...row }: typeof promptTestCases.$inferSelect): TestCase => row;
@@ -15,9 +16,39 @@ const audit = (scope: SuiteScope, action: 'prompt.test_suite.generated' | 'promp
   summary,
 });
 
+const GOING: TestRunStatus[] = ['queued', 'running'];
+const statsColumns = { testCount: promptVersions.testCount, avgTokens: promptVersions.avgTokens, avgLatencyMs: promptVersions.avgLatencyMs };
+
+/**
+ * Recomputes a version's test count and averages from its stored answers — playground turns and
+ * suite-run answers, each row counted once — so they stay exact (no drift from running means). The
+ * version's row is locked first, so that of two answers stored at once the later recompute sees both.
+ */
+async function refreshVersionStats(tx: Transaction, versionId: string): Promise<VersionStats> {
+  await tx.select({ id: promptVersions.id }).from(promptVersions).where(eq(promptVersions.id, versionId)).for('update');
+  const answers = sql`(
+    SELECT ${promptTestResults.inputTokens} + ${promptTestResults.outputTokens} AS tokens, ${promptTestResults.latencyMs} AS latency, ${promptTestResults.error} IS NULL AS usable
+    FROM ${promptTestResults} WHERE ${promptTestResults.versionId} = ${versionId}
+    UNION ALL
+    SELECT ${promptTestCaseResults.inputTokens} + ${promptTestCaseResults.outputTokens}, ${promptTestCaseResults.latencyMs}, true
+    FROM ${promptTestCaseResults} JOIN ${promptTestRuns} ON ${promptTestRuns.id} = ${promptTestCaseResults.runId}
+    WHERE ${promptTestRuns.versionId} = ${versionId} AND ${promptTestCaseResults.response} IS NOT NULL
+  ) AS answers`;
+  const [stats] = await tx
+    .update(promptVersions)
+    .set({
+      testCount: sql`(SELECT count(*) FROM ${answers})`,
+      avgTokens: sql`(SELECT avg(tokens) FROM ${answers} WHERE usable)`,
+      avgLatencyMs: sql`(SELECT avg(latency) FROM ${answers} WHERE usable)`,
+    })
+    .where(eq(promptVersions.id, versionId))
+    .returning(statsColumns);
+  return stats ?? { testCount: 0, avgTokens: null, avgLatencyMs: null };
+}
+
 export function promptTestStore(db: Database): PromptTestStore {
   const versionStats = async (versionId: string) => {
-    const [row] = await db.select({ testCount: promptVersions.testCount, avgTokens: promptVersions.avgTokens, avgLatencyMs: promptVersions.avgLatencyMs }).from(promptVersions).where(eq(promptVersions.id, versionId));
+    const [row] = await db.select(statsColumns).from(promptVersions).where(eq(promptVersions.id, versionId));
     return row ?? { testCount: 0, avgTokens: null, avgLatencyMs: null };
   };
 
@@ -25,21 +56,34 @@ export function promptTestStore(db: Database): PromptTestStore {
     async recordPlaygroundResult(result) {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(promptTestResults).values({ ...result }).returning({ id: promptTestResults.id });
-        // The averages are recomputed from the stored results, so they stay exact (no drift from running means).
-        const [stats] = await tx
-          .update(promptVersions)
-          .set({
-            testCount: sql`(SELECT count(*) FROM ${promptTestResults} WHERE ${promptTestResults.versionId} = ${result.versionId})`,
-            avgTokens: sql`(SELECT avg(${promptTestResults.inputTokens} + ${promptTestResults.outputTokens}) FROM ${promptTestResults} WHERE ${promptTestResults.versionId} = ${result.versionId} AND ${promptTestResults.error} IS NULL)`,
-            avgLatencyMs: sql`(SELECT avg(${promptTestResults.latencyMs}) FROM ${promptTestResults} WHERE ${promptTestResults.versionId} = ${result.versionId} AND ${promptTestResults.error} IS NULL)`,
-          })
-          .where(eq(promptVersions.id, result.versionId))
-          .returning({ testCount: promptVersions.testCount, avgTokens: promptVersions.avgTokens, avgLatencyMs: promptVersions.avgLatencyMs });
-        return { id: row!.id, ...stats! };
+        return { id: row!.id, ...(await refreshVersionStats(tx, result.versionId)) };
       });
     },
 
     versionStats,
+
+    async versionTestSummaries(promptId) {
+      const [versions, latestRuns] = await Promise.all([
+        db.select({ version: promptVersions.version, ...statsColumns }).from(promptVersions).where(eq(promptVersions.promptId, promptId)).orderBy(desc(promptVersions.version)),
+        db
+          .selectDistinctOn([promptTestRuns.version], {
+            version: promptTestRuns.version,
+            id: promptTestRuns.id,
+            suiteId: promptTestRuns.suiteId,
+            model: promptTestRuns.model,
+            passed: promptTestRuns.passed,
+            failed: promptTestRuns.failed,
+            errored: promptTestRuns.errored,
+            finishedAt: promptTestRuns.finishedAt,
+          })
+          .from(promptTestRuns)
+          .innerJoin(promptTestSuites, eq(promptTestSuites.id, promptTestRuns.suiteId))
+          .where(and(eq(promptTestSuites.promptId, promptId), eq(promptTestRuns.status, 'completed')))
+          .orderBy(promptTestRuns.version, sql`${promptTestRuns.finishedAt} DESC NULLS LAST`, desc(promptTestRuns.createdAt)),
+      ]);
+      const latestByVersion = new Map(latestRuns.map(({ version, ...run }) => [version, run]));
+      return versions.map((version) => ({ ...version, latestSuiteRun: latestByVersion.get(version.version) ?? null }));
+    },
 
     createSuite(ctx, scope, suite, cases) {
       return command(db, ctx, async (tx) => {
@@ -118,8 +162,12 @@ export function promptTestStore(db: Database): PromptTestStore {
     },
 
     async updateRun(runId, change) {
-      await db.update(promptTestRuns).set(change).where(eq(promptTestRuns.id, runId));
+      await db.update(promptTestRuns).set(change).where(and(eq(promptTestRuns.id, runId), inArray(promptTestRuns.status, GOING)));
     },
+
+    withRunHeld: (runId, work) => withRunHeld(db, runId, work),
+
+    failInterruptedRuns: (options) => failInterruptedRuns(db, promptTestRuns, options),
 
     async listRuns(suiteId, limit = 50) {
       const rows = await db.select().from(promptTestRuns).where(eq(promptTestRuns.suiteId, suiteId)).orderBy(desc(promptTestRuns.createdAt), desc(promptTestRuns.id)).limit(limit);
@@ -127,7 +175,12 @@ export function promptTestStore(db: Database): PromptTestStore {
     },
 
     async saveCaseResult(runId, result) {
-      await db.insert(promptTestCaseResults).values({ runId, ...result });
+      await db.transaction(async (tx) => {
+        await tx.insert(promptTestCaseResults).values({ runId, ...result });
+        if (result.response === null) return;
+        const [run] = await tx.select({ versionId: promptTestRuns.versionId }).from(promptTestRuns).where(eq(promptTestRuns.id, runId));
+        if (run) await refreshVersionStats(tx, run.versionId);
+      });
     },
 
     async caseResults(runId) {

@@ -1,15 +1,28 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { batchReports, conversationReports, promptVersions, reportRuns, traces, versionSuccessReports, type ReportRun as ReportRunRow } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { ReportRun, ReportRunStatus, ReportStore } from '../../reports.js';
+import { failInterruptedRuns, withRunHeld } from './run-holds.js';
 
 const runView = (row: ReportRunRow): ReportRun => ({ ...row, status: row.status as ReportRunStatus });
+const GOING: ReportRunStatus[] = ['queued', 'running'];
 
 export function reportStore(db: Database): ReportStore {
   return {
     async createRun(run) {
-      const [row] = await db.insert(reportRuns).values(run).returning();
-      return runView(row!);
+      return db.transaction(async (tx) => {
+        // Two starts at once (two clicks, two replicas) make one run: the second waits here, then finds the first.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`report-run:${run.promptId}`}, 0))`);
+        const [going] = await tx
+          .select()
+          .from(reportRuns)
+          .where(and(eq(reportRuns.promptId, run.promptId), inArray(reportRuns.status, GOING)))
+          .orderBy(desc(reportRuns.createdAt))
+          .limit(1);
+        if (going) return { run: runView(going), created: false };
+        const [row] = await tx.insert(reportRuns).values(run).returning();
+        return { run: runView(row!), created: true };
+      });
     },
 
     async getRun(projectId, runId) {
@@ -28,10 +41,14 @@ export function reportStore(db: Database): ReportStore {
     },
 
     async updateRun(runId, progress) {
-      await db.update(reportRuns).set(progress).where(eq(reportRuns.id, runId));
+      await db.update(reportRuns).set(progress).where(and(eq(reportRuns.id, runId), inArray(reportRuns.status, GOING)));
     },
 
-    async tracesToReport(projectId, promptKey, { versionNumber, force, limit }) {
+    withRunHeld: (runId, work) => withRunHeld(db, runId, work),
+
+    failInterruptedRuns: (options) => failInterruptedRuns(db, reportRuns, options),
+
+    async tracesToReport(projectId, promptKey, { versionNumber, force, limit, reportedSince }) {
       const rows = await db
         .select({ id: traces.id, traceId: traces.traceId, versionNumber: traces.versionNumber })
         .from(traces)
@@ -41,7 +58,7 @@ export function reportStore(db: Database): ReportStore {
             eq(traces.projectId, projectId),
             eq(traces.promptKey, promptKey),
             versionNumber === null ? undefined : eq(traces.versionNumber, versionNumber),
-            force ? undefined : isNull(conversationReports.id),
+            force ? or(isNull(conversationReports.id), lt(conversationReports.createdAt, reportedSince)) : isNull(conversationReports.id),
           ),
         )
         .orderBy(desc(traces.startedAt), desc(traces.id))
@@ -56,6 +73,15 @@ export function reportStore(db: Database): ReportStore {
         .insert(conversationReports)
         .values(values)
         .onConflictDoUpdate({ target: conversationReports.traceId, set: { ...replaced, createdAt: sql`now()` } });
+    },
+
+    async versionsReportedSince(promptId, since) {
+      const rows = await db
+        .selectDistinct({ versionNumber: conversationReports.versionNumber })
+        .from(conversationReports)
+        .where(and(eq(conversationReports.promptId, promptId), gte(conversationReports.createdAt, since), isNotNull(conversationReports.versionNumber)))
+        .orderBy(asc(conversationReports.versionNumber));
+      return rows.map((row) => row.versionNumber!);
     },
 
     async unbatchedConversationReports(promptId, versionNumber) {

@@ -1,0 +1,22 @@
+import { formatMs } from '../analytics/measures';
+import { formatPassRate, type VersionTestSummary } from './api';
+
+/**
+ * A version's tests on the versions timeline: how many answers it gave (playground turns and suite-run
+ * cases), their average latency and tokens, and the pass rate of its newest completed suite run.
+ */
+export function VersionTestStats({ summary }: { summary: VersionTestSummary | undefined }) {
+  if (!summary || (summary.testCount === 0 && !summary.latestSuiteRun)) return null;
+  const { testCount, avgLatencyMs, avgTokens, latestSuiteRun } = summary;
+  const parts = [
+    `${testCount} ${testCount === 1 ? 'test' : 'tests'}`,
+    avgLatencyMs !== null && `avg ${formatMs(avgLatencyMs)}`,
+    avgTokens !== null && `avg ${Math.round(avgTokens)} tokens`,
+    latestSuiteRun && `${formatPassRate(latestSuiteRun.passRate)} passed in the latest suite run`,
+  ].filter(Boolean);
+  return (
+    <p className="timeline-meta" data-testid="version-test-stats" title="Playground turns and suite-run answers of this version">
+      {parts.join(' · ')}
+    </p>
+  );
+}
