@@ -72,7 +72,7 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     await page.getByTestId('playground-send').click();
     await page.getByTestId('playground-stats').waitFor();
     expect(await page.getByTestId('playground-chat').innerText()).toContain('Your order ships tomorrow.');
-    expect(await page.getByTestId('playground-stats').innerText()).toContain('48 tokens');
+    expect(await page.getByTestId('playground-stats').innerText()).toContain('OpenAI · gpt-e2e · 48 tokens');
     expect(await page.getByTestId('playground-version-stats').innerText()).toContain('v1: 1 test · average 48 tokens');
     const sent = llm.requestsTo('POST /v1/chat/completions')[0]!.body;
     expect(sent.messages[0].content).toBe('You answer questions about orders for Acme.');
@@ -100,15 +100,30 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     expect(session!.uncaughtErrors).toEqual([]);
   });
 
-  it('runs the suite on a second version and compares the two side by side', async () => {
+  it('runs the suite on a second version with another judge model, and compares the two side by side', async () => {
     const { page, engineUrl } = session!;
     const { headers, projectPath } = await firstProjectApi(page, engineUrl());
     const saved = await page.request.post(`${projectPath}/prompts/${promptKey}/versions`, { headers, data: { template: 'You answer questions about orders for {{company}}, and state the refund policy.' } });
     expect(saved.status(), await saved.text()).toBe(201);
     await page.reload();
     await page.getByTestId('run-version').selectOption('2');
+    expect(await page.getByTestId('judge-provider').locator('option').first().innerText()).toBe('Same as the run');
+    await page.getByTestId('judge-provider').selectOption('openai');
+    await page.locator('[data-testid="judge-model"] option[value="gpt-e2e-large"]').waitFor({ state: 'attached' });
+    await page.getByTestId('judge-model').selectOption('gpt-e2e-large');
+    const before = llm.requests.length;
     await page.getByTestId('run-suite').click();
     await page.getByTestId('pass-rate-v2').waitFor({ timeout: 30_000 });
+    // The answers on the organization's default model, the judgements on the judge's.
+    const runCalls = llm.requestsTo('POST /v1/chat/completions').filter((request) => llm.requests.indexOf(request) >= before);
+    const judged = runCalls.filter((request) => String(request.body.messages[0]?.content).includes('"verdicts"'));
+    expect(judged.map((request) => request.body.model)).toEqual(['gpt-e2e-large', 'gpt-e2e-large']);
+    const answered = runCalls.filter((request) => !judged.includes(request));
+    expect(answered).toHaveLength(2);
+    expect(answered.map((request) => request.body.model)).not.toContain('gpt-e2e-large');
+    expect(await page.getByTestId('pass-rate-v2').innerText()).toContain('OpenAI · gpt-e2e-large');
+    expect(await page.getByTestId('pass-rate-v1').innerText()).toContain('Same as the run');
+    expect(await page.getByTestId('suite-run-result').innerText()).toContain('judged by OpenAI · gpt-e2e-large');
     await page.getByTestId('suite-compare-from').selectOption('1');
     await page.getByTestId('suite-compare-to').selectOption('2');
     await page.waitForFunction(() => document.querySelector('[data-testid="suite-compare-to-rate"]')?.textContent?.includes('v2 · 50%'));

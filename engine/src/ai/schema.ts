@@ -9,7 +9,7 @@ const tokenUsage = z.object({ inputTokens: z.number().int(), outputTokens: z.num
 export const orgParams = z.object({ orgId: z.uuid() });
 
 /** What every AI endpoint's 409 says (see AiDisabledError). */
-export const AI_DISABLED_RESPONSE = { description: 'No AI provider is configured for the instance nor the organization (ai_disabled; details.hint says how to enable one)' };
+export const AI_DISABLED_RESPONSE = { description: 'No AI provider is configured for the instance nor the organization, or the provider asked for is not (ai_disabled naming it; details.hint says how to enable one)' };
 
 const aiSetting = z.object({
   provider: aiProviderName.nullable().describe("The organization's chosen provider; null: the instance's (AI_PROVIDER, else the organization's first provider key)"),

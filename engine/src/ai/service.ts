@@ -96,6 +96,11 @@ export class AiService {
     return this.session(resolved, scope);
   }
 
+  /** Checks, before queuing work that will ask for it, that the organization can use the provider (409 `ai_disabled` naming it when not). */
+  async assertAvailable(organizationId: string, choice: AiChoice): Promise<void> {
+    await this.require(organizationId, choice);
+  }
+
   /** For background work (reports, suite runs): no request limit — the job that runs it was counted. */
   async forJob(scope: AiScope, choice: AiChoice = {}): Promise<AiSession> {
     return this.session(await this.require(scope.organizationId, choice), scope);

@@ -1,4 +1,5 @@
 /** The prompt-testing part of the DataProvider contract (see provider.ts): playground results, test suites, their cases and runs. */
+import type { AiProviderName } from '../config.js';
 import type { WriteContext } from './provider.js';
 import type { RunHolds } from './reports.js';
 
@@ -10,6 +11,8 @@ export interface CriterionVerdict {
 
 export interface PlaygroundResultInput {
   versionId: string;
+  /** The provider that answered. */
+  provider: AiProviderName;
   model: string;
   variables: Record<string, string>;
   userMessage: string;
@@ -51,7 +54,13 @@ export interface TestRun {
   suiteId: string;
   versionId: string;
   version: number;
+  /** Null: the organization's provider (Settings › AI). */
+  provider: AiProviderName | null;
+  /** Null: the provider's default model. */
   model: string | null;
+  /** The judge's provider and model, with the same defaults (the run's own when none was chosen). */
+  judgeProvider: AiProviderName | null;
+  judgeModel: string | null;
   status: TestRunStatus;
   casesTotal: number;
   casesDone: number;
@@ -102,7 +111,7 @@ export interface VersionStats {
 export interface VersionTestSummary extends VersionStats {
   version: number;
   /** The version's newest completed suite run (of any suite), or null. */
-  latestSuiteRun: Pick<TestRun, 'id' | 'suiteId' | 'model' | 'passed' | 'failed' | 'errored' | 'finishedAt'> | null;
+  latestSuiteRun: Pick<TestRun, 'id' | 'suiteId' | 'provider' | 'model' | 'judgeProvider' | 'judgeModel' | 'passed' | 'failed' | 'errored' | 'finishedAt'> | null;
 }
 
 export interface PromptTestStore extends RunHolds {
@@ -123,7 +132,7 @@ export interface PromptTestStore extends RunHolds {
   updateCase(ctx: WriteContext, scope: SuiteScope, suiteId: string, caseId: string, fields: Partial<TestCaseFields>): Promise<TestCase | null>;
   deleteCase(ctx: WriteContext, scope: SuiteScope, suiteId: string, caseId: string): Promise<boolean>;
 
-  createRun(run: { suiteId: string; versionId: string; version: number; model: string | null; casesTotal: number; createdBy: string | null }): Promise<TestRun>;
+  createRun(run: Pick<TestRun, 'suiteId' | 'versionId' | 'version' | 'provider' | 'model' | 'judgeProvider' | 'judgeModel' | 'casesTotal' | 'createdBy'>): Promise<TestRun>;
   getRun(runId: string): Promise<TestRun | null>;
   /** Records progress of a run still queued or running; a finished run is never changed again. */
   updateRun(runId: string, change: Partial<Pick<TestRun, 'status' | 'casesTotal' | 'casesDone' | 'passed' | 'failed' | 'errored' | 'error' | 'finishedAt'>>): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../ai/types.js';
+import type { AiProviderName, ChatMessage } from '../ai/types.js';
 import type { Services } from '../http/services.js';
 import { requireProject } from '../projects/service.js';
 import { requirePrompt, resolveOrThrow } from '../prompts/service.js';
@@ -11,6 +11,8 @@ export interface PlaygroundRequest {
   key: string;
   version: number;
   userId: string;
+  /** The organization's provider (Settings › AI) when absent. */
+  provider?: AiProviderName;
   model?: string;
   variables: Record<string, string>;
   /** The conversation so far, ending with the user's new message. */
@@ -20,14 +22,14 @@ export interface PlaygroundRequest {
 
 /**
  * One playground turn: the version (variables filled in) answers the conversation with the chosen
- * model. The answer, its tokens and latency are stored as a test result and rolled into the
+ * provider and model. The answer, its tokens and latency are stored as a test result and rolled into the
  * version's averages; the organization's test counter goes up by one.
  */
 export async function runPlayground(services: Services, request: PlaygroundRequest) {
   const project = await requireProject(services, request.organizationId, request.projectId);
   const resolved = await resolveOrThrow(services, project.id, request.key, { version: request.version });
   const compiled = compileVersion(resolved.version, request.variables);
-  const { provider } = await services.ai.forRequest({ organizationId: request.organizationId, projectId: project.id, userId: request.userId, feature: 'playground' });
+  const { provider } = await services.ai.forRequest({ organizationId: request.organizationId, projectId: project.id, userId: request.userId, feature: 'playground' }, { provider: request.provider });
 
   const started = Date.now();
   const result = await provider.chat({
@@ -40,6 +42,7 @@ export async function runPlayground(services: Services, request: PlaygroundReque
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
   const stored = await services.provider.promptTests.recordPlaygroundResult({
     versionId: resolved.version.id,
+    provider: provider.name,
     model: result.model,
     variables: request.variables,
     userMessage: request.messages.at(-1)!.content,
@@ -51,7 +54,7 @@ export async function runPlayground(services: Services, request: PlaygroundReque
   });
   await services.provider.aiUsage.countRuns(request.organizationId, 'tests');
   const { id: testResultId, ...versionStats } = stored;
-  return { response: result.text, tokens, responseTime, model: result.model, usage: result.usage, testResultId, versionStats };
+  return { response: result.text, tokens, responseTime, provider: provider.name, model: result.model, usage: result.usage, testResultId, versionStats };
 }
 
 /** A version's test count (playground turns and suite-run answers) and averages. */

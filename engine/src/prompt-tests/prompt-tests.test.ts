@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODELS } from '../ai/models.js';
 import type { DataProvider, WriteContext } from '../data/provider.js';
-import { Api, type Credentials } from '../../test/access/http-client.js';
+import { Api, errorOf, issuePaths, type Credentials } from '../../test/access/http-client.js';
 import { projectWithApiKey, testServices } from '../../test/helpers/app.js';
 import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
-import { openAiWire, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
+import { anthropicWire, openAiWire, startFakeLlm, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
 import pg from 'pg';
 import type { Services } from '../http/services.js';
 import { failInterruptedRuns, INTERRUPTED_ERROR } from '../reports/interrupted-runs.js';
@@ -30,8 +31,8 @@ let promptPath: string;
 let services: Services;
 let database: pg.Pool;
 
-type Run = { id: string; status: string; version: number; casesTotal: number; casesDone: number; passed: number; failed: number; errored: number; passRate: number | null };
-type Suite = { suite: { id: string; name: string }; cases: Array<{ id: string; input: string; criteria: string[]; variables: Record<string, string> }>; runs: Run[]; passRateByVersion: Array<{ version: number; passRate: number | null }> };
+type Run = { id: string; status: string; version: number; provider: string | null; model: string | null; judgeProvider: string | null; judgeModel: string | null; casesTotal: number; casesDone: number; passed: number; failed: number; errored: number; passRate: number | null };
+type Suite = { suite: { id: string; name: string }; cases: Array<{ id: string; input: string; criteria: string[]; variables: Record<string, string> }>; runs: Run[]; passRateByVersion: Array<{ version: number; passRate: number | null; provider: string | null; judgeModel: string | null }> };
 
 const generated = {
   cases: [
@@ -48,14 +49,20 @@ function taskOf(request: RecordedRequest): 'generate' | 'judge' | 'answer' {
   return 'answer';
 }
 
+/** A verdict on every criterion the judge is shown: those of `Refund` fail. */
+function verdicts(shown: string): string {
+  const criteria = [...shown.matchAll(/^\d+\. (.+)$/gm)].map((match) => match[1]!);
+  return JSON.stringify({ verdicts: criteria.map((criterion) => ({ criterion, passed: !shown.includes('Refund'), reason: 'Checked.' })) });
+}
+
 /** The judge's reply, scripted by the case input it is shown: `refund` fails its criterion, `garbled` is never valid JSON. */
 function judge(request: RecordedRequest) {
-  const shown = String(request.body.messages.at(-1)?.content ?? '') + String(request.body.messages[1]?.content ?? '');
-  const criteria = [...shown.matchAll(/^\d+\. (.+)$/gm)].map((match) => match[1]!);
+  // What the judge is shown (a repair request adds the repair instruction after it).
+  const shown = String(request.body.messages[1]?.content ?? '');
   if (shown.includes('garbled')) return openAiWire.completion('I think it is fine.');
   // The first judgement of `repair` has a verdict missing; the repair request (three messages) gets a valid one.
   if (shown.includes('repair') && request.body.messages.length === 2) return openAiWire.completion(JSON.stringify({ verdicts: [] }));
-  return openAiWire.completion(JSON.stringify({ verdicts: criteria.map((criterion) => ({ criterion, passed: !shown.includes('Refund'), reason: 'Checked.' })) }));
+  return openAiWire.completion(verdicts(shown), { model: request.body.model });
 }
 
 const callsOf = (task: 'generate' | 'judge' | 'answer') => fake.requestsTo('POST /v1/chat/completions').filter((request) => taskOf(request) === task);
@@ -231,6 +238,9 @@ async function promptWithSuite(inputs: string[]) {
   return { key, path: `/api/dashboard/orgs/${orgId}/projects/${projectId}/prompts/${key}`, suiteId: suite.id, versionId: version.id, cases: await provider.promptTests.listCases(suite.id) };
 }
 
+/** A run answered and judged with the organization's provider and its default model. */
+const organizationDefaults = { provider: null, model: null, judgeProvider: null, judgeModel: null };
+
 type VersionSummary = { version: number; testCount: number; avgTokens: number | null; avgLatencyMs: number | null; latestSuiteRun: { id: string; passRate: number | null; passed: number } | null };
 
 describe('suite runs and the version’s averages', () => {
@@ -249,7 +259,7 @@ describe('suite runs and the version’s averages', () => {
 
   it('resume a run whose job is delivered again, answering only the cases without a result, each counted once', async () => {
     const { key, path, suiteId, versionId, cases } = await promptWithSuite(['First question', 'Second question', 'Third question']);
-    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, model: null, casesTotal: 3, createdBy: null });
+    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, ...organizationDefaults, casesTotal: 3, createdBy: null });
     // Before the engine stopped, the run had answered the first case (90 tokens).
     const verdicts = [{ criterion: 'Is polite', passed: true, reason: 'Polite.' }];
     await provider.promptTests.saveCaseResult(run.id, { caseId: cases[0]!.id, status: 'passed', response: 'Earlier answer', verdicts, error: null, inputTokens: 60, outputTokens: 30, latencyMs: 5 });
@@ -264,12 +274,123 @@ describe('suite runs and the version’s averages', () => {
 
   it('fail a run an engine left running without a job, with the reason shown, and run the suite again', async () => {
     const { path, suiteId, versionId } = await promptWithSuite(['Hello there']);
-    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, model: null, casesTotal: 1, createdBy: null });
+    const run = await provider.promptTests.createRun({ suiteId, versionId, version: 1, ...organizationDefaults, casesTotal: 1, createdBy: null });
     await database.query(`update prompt_test_runs set status = 'running', created_at = now() - interval '10 minutes' where id = $1`, [run.id]);
 
     expect(await failInterruptedRuns(services, provider.promptTests, TEST_RUN_JOB)).toEqual([run.id]);
     const detail = (await withAi.get<Suite & { runs: Array<{ error: string | null }> }>(`${path}/test-suites/${suiteId}`, { session: owner })).body;
     expect(detail.runs[0]).toMatchObject({ id: run.id, status: 'failed', error: INTERRUPTED_ERROR });
     expect(await runOf(suiteId, 1, path)).toMatchObject({ status: 'completed', passed: 1 });
+  });
+});
+
+describe('choosing the provider and model of the answers, and of the judge', () => {
+  let anthropic: FakeLlm;
+  const anthropicTask = (request: RecordedRequest) => (String(request.body.system ?? '').includes('"verdicts"') ? 'judge' : 'answer');
+  const anthropicCalls = (task: 'judge' | 'answer') => anthropic.requestsTo('POST /v1/messages').filter((request) => anthropicTask(request) === task);
+  const startRun = (path: string, suiteId: string, body: Record<string, unknown>) => withAi.post<Run>(`${path}/test-suites/${suiteId}/runs`, body, { session: owner });
+
+  beforeAll(async () => {
+    // A second server speaking Anthropic's protocol, reached with the organization's own Anthropic key.
+    anthropic = await startFakeLlm();
+    anthropic.on('POST /v1/messages', (request) => {
+      if (anthropicTask(request) === 'judge') return anthropicWire.message(verdicts(String(request.body.messages.at(-1).content)), { model: request.body.model });
+      return anthropicWire.message(`Claude here (${request.body.messages.length} messages)`, { model: request.body.model, usage: [20, 10] });
+    });
+    const sealed = services.secretBox.seal('sk-ant-org-0123456789');
+    await provider.providerKeys.create(system, orgId, { service: 'anthropic', name: 'Team Anthropic', encryptedKey: sealed, keyHint: 'sk-a…6789', baseUrl: anthropic.url });
+  });
+  afterAll(async () => {
+    await anthropic?.close();
+  });
+  beforeEach(() => {
+    anthropic.requests.length = 0;
+  });
+
+  it('answer with the run’s provider and model and judge with the judge’s, both shown on the run and its pass rate', async () => {
+    const { path, suiteId } = await promptWithSuite(['Where is my order?', 'Hello there']);
+    const started = await startRun(path, suiteId, { version: 1, provider: 'anthropic', model: 'claude-answers', judgeProvider: 'openai', judgeModel: 'gpt-judge' });
+    expect(started.status).toBe(202);
+    const chosen = { provider: 'anthropic', model: 'claude-answers', judgeProvider: 'openai', judgeModel: 'gpt-judge' };
+    expect(started.body).toMatchObject(chosen);
+    expect(await finished(suiteId, started.body.id, path)).toMatchObject({ status: 'completed', passed: 2, errored: 0, ...chosen });
+
+    expect(anthropicCalls('answer').map((request) => request.body.model)).toEqual(['claude-answers', 'claude-answers']);
+    expect(anthropicCalls('answer')[0]!.body.system).toBe('You answer about orders.');
+    expect(anthropicCalls('judge')).toHaveLength(0);
+    expect(callsOf('judge').map((request) => request.body.model)).toEqual(['gpt-judge', 'gpt-judge']);
+    expect(callsOf('answer')).toHaveLength(0);
+    const detail = (await withAi.get<Suite>(`${path}/test-suites/${suiteId}`, { session: owner })).body;
+    expect(detail.passRateByVersion).toEqual([expect.objectContaining({ version: 1, passRate: 1, ...chosen })]);
+    // Each session records its calls with its own provider (the run's four are the newest).
+    const usage = (await provider.aiUsage.list(orgId, { limit: 4 })).map((call) => [call.feature, call.provider, call.model]);
+    expect(usage.sort()).toEqual([
+      ['test-judge', 'openai', 'gpt-judge'],
+      ['test-judge', 'openai', 'gpt-judge'],
+      ['test-run', 'anthropic', 'claude-answers'],
+      ['test-run', 'anthropic', 'claude-answers'],
+    ]);
+  });
+
+  it('judge with the run’s provider and model unless told otherwise, and with the judge provider’s default model on another provider', async () => {
+    const { path, suiteId } = await promptWithSuite(['Hello there']);
+    const same = await startRun(path, suiteId, { version: 1, provider: 'anthropic', model: 'claude-answers' });
+    expect(same.body).toMatchObject({ provider: 'anthropic', model: 'claude-answers', judgeProvider: 'anthropic', judgeModel: 'claude-answers' });
+    await finished(suiteId, same.body.id, path);
+    expect(anthropicCalls('judge').map((request) => request.body.model)).toEqual(['claude-answers']);
+
+    const other = await startRun(path, suiteId, { version: 1, provider: 'anthropic', model: 'claude-answers', judgeProvider: 'openai' });
+    expect(other.body).toMatchObject({ judgeProvider: 'openai', judgeModel: null });
+    expect(await finished(suiteId, other.body.id, path)).toMatchObject({ status: 'completed', passed: 1 });
+    expect(callsOf('judge').map((request) => request.body.model)).toEqual([DEFAULT_MODELS.openai]);
+  });
+
+  it('run the playground on the chosen provider and model, storing the provider with the result', async () => {
+    const response = await withAi.post<{ response: string; provider: string; model: string; testResultId: string }>(
+      `${promptPath}/versions/1/playground`,
+      { provider: 'anthropic', model: 'claude-play', variables: { customer: 'Ada' }, messages: [{ role: 'user', content: 'Hi' }] },
+      { session: owner },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ response: 'Claude here (1 messages)', provider: 'anthropic', model: 'claude-play' });
+    expect(anthropic.requests.map((request) => [request.body.model, request.body.system])).toEqual([['claude-play', 'You answer Ada about their orders.']]);
+    expect(fake.requests).toHaveLength(0);
+    const stored = await database.query('select provider, model from prompt_test_results where id = $1', [response.body.testResultId]);
+    expect(stored.rows).toEqual([{ provider: 'anthropic', model: 'claude-play' }]);
+  });
+
+  it('refuse a provider or model that is not one with 400 naming the field', async () => {
+    const { path, suiteId } = await promptWithSuite(['Hello there']);
+    const playground = await withAi.post(`${path}/versions/1/playground`, { provider: 'gemini', messages: [{ role: 'user', content: 'Hi' }] }, { session: owner });
+    expect(issuePaths(playground)).toEqual(['body.provider']);
+    for (const [body, field] of [
+      [{ version: 1, provider: 'gemini' }, 'body.provider'],
+      [{ version: 1, judgeProvider: 'OpenAI' }, 'body.judgeProvider'],
+      [{ version: 1, judgeModel: '  ' }, 'body.judgeModel'],
+      [{ version: 1, judgeModel: 42 }, 'body.judgeModel'],
+    ] as const) {
+      const response = await startRun(path, suiteId, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(issuePaths(response), JSON.stringify(body)).toEqual([field]);
+    }
+    expect([...fake.requests, ...anthropic.requests]).toHaveLength(0);
+    expect((await provider.promptTests.listRuns(suiteId)).length).toBe(0);
+  });
+
+  it('refuse a provider the organization has not configured — for the answers or the judge — with 409 naming it, before anything is queued', async () => {
+    const { path, suiteId } = await promptWithSuite(['Hello there']);
+    for (const [body, named] of [
+      [{ version: 1, provider: 'ollama' }, 'ollama'],
+      [{ version: 1, judgeProvider: 'openrouter', judgeModel: 'any' }, 'openrouter'],
+      [{ version: 1, provider: 'anthropic', judgeProvider: 'custom' }, 'custom'],
+    ] as const) {
+      const response = await startRun(path, suiteId, body);
+      expect(response.status, JSON.stringify(body)).toBe(409);
+      expect(errorOf(response)).toMatchObject({ code: 'ai_disabled', message: expect.stringContaining(named) });
+    }
+    const playground = await withAi.post(`${path}/versions/1/playground`, { provider: 'ollama', messages: [{ role: 'user', content: 'Hi' }] }, { session: owner });
+    expect(errorOf(playground)).toMatchObject({ code: 'ai_disabled', message: expect.stringContaining('ollama') });
+    expect(await provider.promptTests.listRuns(suiteId)).toEqual([]);
+    expect([...fake.requests, ...anthropic.requests]).toHaveLength(0);
   });
 });

@@ -48,7 +48,7 @@ export function promptTestRoutes(): AnyRouteDefinition[] {
       surface: 'dashboard',
       auth: 'session',
       permission: 'ai.use',
-      summary: 'Runs a version (variables filled in) against a model as one turn of a chat',
+      summary: 'Runs a version (variables filled in) against a provider and model as one turn of a chat',
       description: "Send the whole conversation so far, ending with the user's message. The answer, its tokens and latency are stored as a test result and rolled into the version's averages; counted as a test.",
       tags,
       request: { params: versionParams, body: playgroundBody },
@@ -61,7 +61,7 @@ export function promptTestRoutes(): AnyRouteDefinition[] {
         502: { description: 'The provider failed' },
       },
       handler: async ({ params, body }, { res, services }) =>
-        runPlayground(services, { organizationId: params.orgId, projectId: params.projectId, key: params.key, version: params.version, userId: userOf(res).userId, model: body.model, variables: body.variables, messages: body.messages, signal: requestSignal(res) }),
+        runPlayground(services, { organizationId: params.orgId, projectId: params.projectId, key: params.key, version: params.version, userId: userOf(res).userId, provider: body.provider, model: body.model, variables: body.variables, messages: body.messages, signal: requestSignal(res) }),
     }),
     defineRoute({
       method: 'get',
@@ -194,8 +194,9 @@ export function promptTestRoutes(): AnyRouteDefinition[] {
       surface: 'dashboard',
       auth: 'session',
       permission: 'ai.use',
-      summary: 'Runs the suite against a version and model in the background, an LLM judge scoring each criterion',
-      description: 'Answers at once with the queued run; its progress shows in the suite (GET). A case whose answer or judge fails is errored, never scored. Counted as a test run.',
+      summary: 'Runs the suite against a version, provider and model in the background, an LLM judge (the same model or another) scoring each criterion',
+      description:
+        "Answers at once with the queued run; its progress shows in the suite (GET). The run's and the judge's providers are checked first: one not configured for the organization is a 409 and nothing is queued. A case whose answer or judge fails is errored, never scored. Counted as a test run.",
       tags,
       request: { params: suiteParams, body: runBody },
       responses: { 202: { description: 'The queued run', schema: runView }, 404: NOT_FOUND, 409: AI_DISABLED_RESPONSE, 429: RATE_LIMITED },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { aiProviderName } from '../ai/schema.js';
 import { text } from '../http/fields.js';
 import { promptKey, versionQueryParam } from '../prompts/schema.js';
 
 const model = text(200).trim().min(1, 'required when given').optional().describe("The provider's default model when absent");
+const provider = aiProviderName.optional().describe("The organization's provider (Settings › AI) when absent");
 const variables = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/, 'a template variable name'), text(20_000));
 
 export const promptParams = z.object({ orgId: z.uuid(), projectId: z.uuid(), key: promptKey });
@@ -12,6 +14,7 @@ export const caseParams = suiteParams.extend({ caseId: z.uuid() });
 
 // ── Playground ──
 export const playgroundBody = z.strictObject({
+  provider,
   model,
   variables: variables.default({}),
   messages: z
@@ -32,6 +35,7 @@ export const playgroundView = z.object({
   response: z.string(),
   tokens: z.number().int().describe('Input plus output tokens'),
   responseTime: z.number().int().describe('Milliseconds'),
+  provider: aiProviderName.describe('The provider that answered'),
   model: z.string(),
   usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }),
   testResultId: z.uuid(),
@@ -65,7 +69,13 @@ export const generatedSuiteReply = z.object({
 export const judgeReply = (criteria: number) =>
   z.object({ verdicts: z.array(z.object({ criterion: z.string(), passed: z.boolean(), reason: z.string() })).length(criteria, `give exactly ${criteria} verdicts, one per criterion, in order`) });
 
-export const runBody = z.strictObject({ version: z.number().int().min(1).max(1_000_000_000, 'at most 1000000000'), model });
+export const runBody = z.strictObject({
+  version: z.number().int().min(1).max(1_000_000_000, 'at most 1000000000'),
+  provider,
+  model,
+  judgeProvider: aiProviderName.optional().describe("The run's provider when absent"),
+  judgeModel: model.describe("The run's model when absent and the judge's provider is the run's; otherwise the judge provider's default"),
+});
 export const compareQuery = z.object({
   from: versionQueryParam.optional().describe('The version before `to` when absent'),
   to: versionQueryParam.optional().describe('The newest version when absent'),
@@ -78,7 +88,10 @@ export const runView = z.object({
   id: z.uuid(),
   suiteId: z.uuid(),
   version: z.number().int(),
-  model: z.string().nullable(),
+  provider: aiProviderName.nullable().describe("Null: the organization's provider (Settings › AI)"),
+  model: z.string().nullable().describe("Null: the provider's default model"),
+  judgeProvider: aiProviderName.nullable().describe('The judge’s provider; null as for `provider`'),
+  judgeModel: z.string().nullable().describe('The judge’s model; null as for `model`'),
   status: z.enum(['queued', 'running', 'completed', 'failed']),
   casesTotal: z.number().int(),
   casesDone: z.number().int(),
@@ -96,7 +109,7 @@ export const versionTestSummariesView = z.object({
       versionStatsView.extend({
         version: z.number().int(),
         latestSuiteRun: runView
-          .pick({ id: true, suiteId: true, model: true, passed: true, failed: true, errored: true, passRate: true, finishedAt: true })
+          .pick({ id: true, suiteId: true, provider: true, model: true, judgeProvider: true, judgeModel: true, passed: true, failed: true, errored: true, passRate: true, finishedAt: true })
           .nullable()
           .describe("The version's newest completed suite run, of any suite"),
       }),
@@ -108,7 +121,9 @@ export const suiteDetailView = z.object({
   suite: suiteView,
   cases: z.array(caseView),
   runs: z.array(runView),
-  passRateByVersion: z.array(z.object({ version: z.number().int(), runId: z.uuid(), model: z.string().nullable(), passRate: z.number().nullable() })).describe("Each version's newest completed run"),
+  passRateByVersion: z
+    .array(runView.pick({ version: true, provider: true, model: true, judgeProvider: true, judgeModel: true, passRate: true }).extend({ runId: z.uuid() }))
+    .describe("Each version's newest completed run"),
 });
 
 const caseResultView = z.object({ status: z.enum(['passed', 'failed', 'errored']), response: z.string().nullable(), verdicts: z.array(z.object({ criterion: z.string(), passed: z.boolean(), reason: z.string() })), error: z.string().nullable(), latencyMs: z.number().int().nullable() });

@@ -87,7 +87,7 @@ async function suiteDetail(services: Services, suiteId: string, suite: TestSuite
   const [cases, runs] = await Promise.all([store.listCases(suiteId), store.listRuns(suiteId)]);
   const newestCompleted = new Map<number, TestRun>();
   for (const run of runs) if (run.status === 'completed' && !newestCompleted.has(run.version)) newestCompleted.set(run.version, run);
-  const passRateByVersion = [...newestCompleted.values()].sort((a, b) => a.version - b.version).map((run) => ({ version: run.version, runId: run.id, model: run.model, passRate: passRateOf(run) }));
+  const passRateByVersion = [...newestCompleted.values()].sort((a, b) => a.version - b.version).map((run) => ({ version: run.version, runId: run.id, provider: run.provider, model: run.model, judgeProvider: run.judgeProvider, judgeModel: run.judgeModel, passRate: passRateOf(run) }));
   return { suite, cases, runs: runs.map(runShown), passRateByVersion };
 }
 

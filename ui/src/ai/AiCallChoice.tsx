@@ -16,11 +16,16 @@ export function choiceFields({ provider, model }: AiCallChoiceValue): { provider
   return { ...(provider && { provider }), ...(model && { model }) };
 }
 
-/** Provider and model pickers for one AI feature, defaulting to the organization's choice. */
-export function AiCallChoice({ organizationId, value, onChange, testId }: { organizationId: string; value: AiCallChoiceValue; onChange: (value: AiCallChoiceValue) => void; testId: string }) {
+/**
+ * Provider and model pickers for one AI feature, defaulting to the organization's choice — or, with
+ * `followsLabel`, to another choice on the page (a judge "Same as the run"): its model is then picked
+ * once a provider is, since the followed choice's models may be another provider's.
+ */
+export function AiCallChoice({ organizationId, value, onChange, testId, followsLabel }: { organizationId: string; value: AiCallChoiceValue; onChange: (value: AiCallChoiceValue) => void; testId: string; followsLabel?: string }) {
   const overview = useAiOverview(organizationId);
   const enabled = overview.data?.enabled === true;
-  const models = useProviderModels(organizationId, value.provider, enabled);
+  const modelPicked = followsLabel === undefined || value.provider !== null;
+  const models = useProviderModels(organizationId, value.provider, enabled && modelPicked);
   if (!enabled) return null;
   return (
     <span className="ai-call-choice">
@@ -29,10 +34,10 @@ export function AiCallChoice({ organizationId, value, onChange, testId }: { orga
         available={overview.data!.available}
         value={value.provider}
         onChange={(provider) => onChange({ provider, model: '' })}
-        defaultLabel={defaultProviderLabel('Organization default', overview.data!.provider)}
+        defaultLabel={followsLabel ?? defaultProviderLabel('Organization default', overview.data!.provider)}
         testId={`${testId}-provider`}
       />
-      <ModelPicker models={models.data} value={value.model} onChange={(model) => onChange({ ...value, model })} testId={`${testId}-model`} />
+      {modelPicked && <ModelPicker models={models.data} value={value.model} onChange={(model) => onChange({ ...value, model })} testId={`${testId}-model`} />}
     </span>
   );
 }

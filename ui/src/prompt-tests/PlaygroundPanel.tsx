@@ -1,13 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { AiCallChoice, choiceFields, organizationDefaults } from '../ai/AiCallChoice';
 import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
-import { playgroundTurn, promptTestStatsKey, useModels, useVersionStats, versionStatsKey, type PlaygroundReply, type VersionStats } from './api';
-import { ModelPicker, VersionPicker } from './pickers';
+import { formatModel, playgroundTurn, promptTestStatsKey, useVersionStats, versionStatsKey, type PlaygroundReply, type VersionStats } from './api';
+import { VersionPicker } from './pickers';
 import './prompt-tests.css';
 
 interface PlaygroundPanelProps {
@@ -21,25 +22,24 @@ interface PlaygroundPanelProps {
 type Turn = { role: 'user' | 'assistant'; content: string };
 
 /**
- * Chats with a version (its variables filled in) on a chosen model. Each answer is stored as a test
+ * Chats with a version (its variables filled in) on a chosen provider and model. Each answer is stored as a test
  * result of the version; its tokens, latency and the version's new averages show under the chat.
  */
 export function PlaygroundPanel({ organizationId, projectId, promptKey, versions }: PlaygroundPanelProps) {
   const [chosenVersion, setChosenVersion] = useState<number | null>(versions[0]?.version ?? null);
   const version = versions.find((each) => each.version === chosenVersion) ?? versions[0] ?? null;
-  const [model, setModel] = useState('');
+  const [choice, setChoice] = useState(organizationDefaults);
   const [variables, setVariables] = useState<Record<string, string>>({});
   const [turns, setTurns] = useState<Turn[]>([]);
   const [draft, setDraft] = useState('');
   const [last, setLast] = useState<PlaygroundReply | null>(null);
   const status = useAiStatus(organizationId);
   const disabled = status.data?.enabled === false;
-  const models = useModels(organizationId, status.data?.enabled === true);
   const stats = useVersionStats(organizationId, projectId, promptKey, version?.version ?? null);
   const queryClient = useQueryClient();
   const send = useMutation({
     mutationFn: (conversation: Turn[]) =>
-      playgroundTurn(organizationId, projectId, promptKey, version!.version, { model: model || undefined, variables: pick(variables, version!.variables), messages: conversation }),
+      playgroundTurn(organizationId, projectId, promptKey, version!.version, { ...choiceFields(choice), variables: pick(variables, version!.variables), messages: conversation }),
     onSuccess: (reply, conversation) => {
       setTurns([...conversation, { role: 'assistant', content: reply.response }]);
       setLast(reply);
@@ -65,19 +65,18 @@ export function PlaygroundPanel({ organizationId, projectId, promptKey, versions
   return (
     <Panel
       title="Playground"
-      description="Chat with a version on any model. Each answer is stored as a test of the version, with its tokens and latency."
+      description="Chat with a version on any provider and model. Each answer is stored as a test of the version, with its tokens and latency."
       testId="playground-panel"
-      actions={
-        version && (
-          <div className="tests-actions">
-            <VersionPicker versions={versions} value={version.version} onChange={(next) => { setChosenVersion(next); restart(); }} label="Playground version" testId="playground-version" />
-            <ModelPicker models={models.data} value={model} onChange={setModel} testId="playground-model" />
-          </div>
-        )
-      }
     >
       <AiOffNote status={status} testId="playground-disabled" />
       {!version && <p className="muted">Save a version first.</p>}
+      {version && (
+        // In the panel's body rather than its header: the provider and model pickers need the width.
+        <div className="tests-actions playground-choice">
+          <VersionPicker versions={versions} value={version.version} onChange={(next) => { setChosenVersion(next); restart(); }} label="Playground version" testId="playground-version" />
+          <AiCallChoice organizationId={organizationId} value={choice} onChange={setChoice} testId="playground" />
+        </div>
+      )}
       {version && version.variables.length > 0 && (
         <div className="tests-variables" data-testid="playground-variables">
           {version.variables.map((name) => (
@@ -118,7 +117,7 @@ export function PlaygroundPanel({ organizationId, projectId, promptKey, versions
       <FormError error={send.error} />
       {last && (
         <p className="muted playground-stats" data-testid="playground-stats">
-          Last answer: {last.model} · {last.tokens} tokens ({last.usage.inputTokens} in, {last.usage.outputTokens} out) · {last.responseTime} ms
+          Last answer: {formatModel(last.provider, last.model)} · {last.tokens} tokens ({last.usage.inputTokens} in, {last.usage.outputTokens} out) · {last.responseTime} ms
         </p>
       )}
       {version && stats.data && <AverageLine version={version.version} stats={stats.data} />}

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { AiCallChoice, organizationDefaults } from '../ai/AiCallChoice';
 import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { apiSend } from '../app/api';
@@ -7,9 +8,9 @@ import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
-import { formatPassRate, isRunGoing, testStatsKey, useModels, useSuite, useSuiteAction, useSuites, type SuiteDetail, type TestRun } from './api';
+import { formatJudge, formatModel, formatPassRate, isRunGoing, runChoiceFields, testStatsKey, useSuite, useSuiteAction, useSuites, type RunChoiceFields, type SuiteDetail, type TestRun } from './api';
 import { CaseList } from './CaseList';
-import { ModelPicker, VersionPicker } from './pickers';
+import { VersionPicker } from './pickers';
 import { SuiteComparison } from './SuiteComparison';
 import './prompt-tests.css';
 
@@ -22,9 +23,9 @@ interface TestSuitesPanelProps {
 }
 
 /**
- * Test suites of a prompt: generate one with AI, edit its cases, run it against a version and model
- * (a background run with a progress bar; an LLM judge scores each criterion), see the pass rate per
- * version and compare two versions case by case.
+ * Test suites of a prompt: generate one with AI, edit its cases, run it against a version, provider
+ * and model (a background run with a progress bar; an LLM judge — the run's model or another — scores
+ * each criterion), see the pass rate per version and compare two versions case by case.
  */
 export function TestSuitesPanel({ organizationId, projectId, promptKey, versions }: TestSuitesPanelProps) {
   const status = useAiStatus(organizationId);
@@ -38,7 +39,7 @@ export function TestSuitesPanel({ organizationId, projectId, promptKey, versions
   return (
     <Panel
       title="Tests"
-      description="Suites of test cases the answer must pass, generated from the prompt and its metadata; run against any version and model, judged criterion by criterion."
+      description="Suites of test cases the answer must pass, generated from the prompt and its metadata; run against any version and model, judged criterion by criterion by the same model or another."
       testId="tests-panel"
       actions={
         <div className="tests-actions">
@@ -73,10 +74,10 @@ export function TestSuitesPanel({ organizationId, projectId, promptKey, versions
 
 function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiDisabled }: TestSuitesPanelProps & { detail: SuiteDetail; aiDisabled: boolean }) {
   const [version, setVersion] = useState(versions[0]?.version ?? 1);
-  const [model, setModel] = useState('');
-  const models = useModels(organizationId, !aiDisabled);
+  const [answering, setAnswering] = useState(organizationDefaults);
+  const [judging, setJudging] = useState(organizationDefaults);
   const base = `${detail.suite.id}`;
-  const run = useSuiteAction(organizationId, projectId, promptKey, (suites, body: { version: number; model?: string }) => apiSend<TestRun>('POST', `${suites}/${base}/runs`, body));
+  const run = useSuiteAction(organizationId, projectId, promptKey, (suites, body: RunChoiceFields & { version: number }) => apiSend<TestRun>('POST', `${suites}/${base}/runs`, body));
   const newest = detail.runs[0];
   const going = isRunGoing(newest);
   const finishedRuns = detail.runs.filter((each) => !isRunGoing(each)).length;
@@ -88,8 +89,17 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
       <div className="suite-run tests-actions">
         <span>Run against</span>
         <VersionPicker versions={versions} value={version} onChange={setVersion} label="Version to test" testId="run-version" />
-        <ModelPicker models={models.data} value={model} onChange={setModel} testId="run-model" />
-        <PermissionButton permission="ai.use" disabled={aiDisabled || going || run.isPending || detail.cases.length === 0} onClick={() => run.mutate({ version, model: model || undefined })} data-testid="run-suite">
+        <AiCallChoice organizationId={organizationId} value={answering} onChange={setAnswering} testId="run" />
+      </div>
+      <div className="suite-run tests-actions">
+        <span>Judged by</span>
+        <AiCallChoice organizationId={organizationId} value={judging} onChange={setJudging} testId="judge" followsLabel="Same as the run" />
+        <PermissionButton
+          permission="ai.use"
+          disabled={aiDisabled || going || run.isPending || detail.cases.length === 0}
+          onClick={() => run.mutate({ version, ...runChoiceFields(answering, judging) })}
+          data-testid="run-suite"
+        >
           {going ? 'Running…' : 'Run suite'}
         </PermissionButton>
       </div>
@@ -102,6 +112,7 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
               <th>Version</th>
               <th>Pass rate</th>
               <th>Model</th>
+              <th>Judge</th>
             </tr>
           </thead>
           <tbody>
@@ -111,7 +122,8 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
                 <td>
                   <strong>{formatPassRate(row.passRate)}</strong>
                 </td>
-                <td className="muted">{row.model ?? 'default'}</td>
+                <td className="muted">{formatModel(row.provider, row.model)}</td>
+                <td className="muted">{formatJudge(row) ?? 'Same as the run'}</td>
               </tr>
             ))}
           </tbody>
@@ -134,6 +146,7 @@ function useStatsRefreshOnFinish(organizationId: string, projectId: string, prom
 }
 
 function RunProgress({ run }: { run: TestRun }) {
+  const judge = formatJudge(run);
   if (isRunGoing(run)) {
     return (
       <div className="progress-row" role="status" data-testid="suite-run-progress">
@@ -146,7 +159,8 @@ function RunProgress({ run }: { run: TestRun }) {
   }
   return (
     <p className={run.status === 'failed' ? 'note' : 'muted'} data-testid="suite-run-result">
-      Last run, v{run.version}{run.model ? ` on ${run.model}` : ''}: {run.status === 'failed' ? `failed — ${run.error}` : `${formatPassRate(run.passRate)} passed (${run.passed} passed, ${run.failed} failed${run.errored > 0 ? `, ${run.errored} errored — not judged` : ''})`}
+      Last run, v{run.version} on {formatModel(run.provider, run.model)}
+      {judge && `, judged by ${judge}`}: {run.status === 'failed' ? `failed — ${run.error}` : `${formatPassRate(run.passRate)} passed (${run.passed} passed, ${run.failed} failed${run.errored > 0 ? `, ${run.errored} errored — not judged` : ''})`}
     </p>
   );
 }

@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CriterionVerdict, VersionStats } from '../../../engine/src/data/prompt-tests';
+import { choiceFields, type AiCallChoiceValue } from '../ai/AiCallChoice';
+import { providerNames, type AiProviderName } from '../ai/api';
 import { apiFetch, apiSend } from '../app/api';
 import { promptKeyOf, promptPath } from '../prompts/api';
 
@@ -8,6 +10,7 @@ export interface PlaygroundReply {
   response: string;
   tokens: number;
   responseTime: number;
+  provider: AiProviderName;
   model: string;
   usage: { inputTokens: number; outputTokens: number };
   testResultId: string;
@@ -17,7 +20,14 @@ export type { VersionStats };
 /** A version on the versions timeline: its tests (playground turns and suite-run answers) and newest completed suite run. */
 export interface VersionTestSummary extends VersionStats {
   version: number;
-  latestSuiteRun: { id: string; suiteId: string; model: string | null; passed: number; failed: number; errored: number; passRate: number | null; finishedAt: string | null } | null;
+  latestSuiteRun: (RunModels & { id: string; suiteId: string; passed: number; failed: number; errored: number; passRate: number | null; finishedAt: string | null }) | null;
+}
+/** What a run answered and judged with; null: the organization's provider, the provider's default model. */
+export interface RunModels {
+  provider: AiProviderName | null;
+  model: string | null;
+  judgeProvider: AiProviderName | null;
+  judgeModel: string | null;
 }
 export interface TestCase {
   id: string;
@@ -25,10 +35,9 @@ export interface TestCase {
   variables: Record<string, string>;
   criteria: string[];
 }
-export interface TestRun {
+export interface TestRun extends RunModels {
   id: string;
   version: number;
-  model: string | null;
   status: 'queued' | 'running' | 'completed' | 'failed';
   casesTotal: number;
   casesDone: number;
@@ -50,7 +59,7 @@ export interface SuiteDetail {
   suite: Omit<SuiteSummary, 'caseCount'>;
   cases: TestCase[];
   runs: TestRun[];
-  passRateByVersion: Array<{ version: number; runId: string; model: string | null; passRate: number | null }>;
+  passRateByVersion: Array<RunModels & { version: number; runId: string; passRate: number | null }>;
 }
 export interface CaseResult {
   status: 'passed' | 'failed' | 'errored';
@@ -72,20 +81,31 @@ export interface ModelChoice {
 export const isRunGoing = (run: TestRun | undefined | null) => run?.status === 'queued' || run?.status === 'running';
 export const formatPassRate = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
 
+/** "Anthropic · claude-x", "Anthropic · default model"; without a provider (the organization's), the model alone or "the organization's default model". */
+export function formatModel(provider: AiProviderName | null, model: string | null): string {
+  if (!provider) return model ?? "the organization's default model";
+  return `${providerNames[provider]} · ${model ?? 'default model'}`;
+}
+
+/** The judge, or null when it is the run's own provider and model. */
+export const formatJudge = (run: RunModels) => (run.judgeProvider === run.provider && run.judgeModel === run.model ? null : formatModel(run.judgeProvider, run.judgeModel));
+
+/** The request fields of a run's choice and its judge's (a judge left at "Same as the run" sends none). */
+export function runChoiceFields(run: AiCallChoiceValue, judge: AiCallChoiceValue): RunChoiceFields {
+  const { provider: judgeProvider, model: judgeModel } = choiceFields(judge);
+  return { ...choiceFields(run), judgeProvider, judgeModel };
+}
+export interface RunChoiceFields {
+  provider?: AiProviderName;
+  model?: string;
+  judgeProvider?: AiProviderName;
+  judgeModel?: string;
+}
+
 const suitesPath = (organizationId: string, projectId: string, key: string) => `${promptPath(organizationId, projectId, key)}/test-suites`;
 const suitesKey = (organizationId: string, projectId: string, key: string) => [...promptKeyOf(organizationId, projectId, key), 'test-suites'] as const;
 
-/** The models the organization's provider offers (asked only when AI is on). */
-export function useModels(organizationId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['orgs', organizationId, 'ai', 'models'],
-    queryFn: ({ signal }) => apiFetch<ModelChoice>(`/api/dashboard/orgs/${organizationId}/ai/models`, { signal }),
-    enabled,
-    staleTime: 5 * 60_000,
-  });
-}
-
-export function playgroundTurn(organizationId: string, projectId: string, key: string, version: number, body: { model?: string; variables: Record<string, string>; messages: Array<{ role: 'user' | 'assistant'; content: string }> }) {
+export function playgroundTurn(organizationId: string, projectId: string, key: string, version: number, body: { provider?: AiProviderName; model?: string; variables: Record<string, string>; messages: Array<{ role: 'user' | 'assistant'; content: string }> }) {
   return apiSend<PlaygroundReply>('POST', `${promptPath(organizationId, projectId, key)}/versions/${version}/playground`, body);
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, textArray, timestamptz, updatedAt } from './columns.js';
+import { aiProvider } from './enums.js';
 import { users } from './identity.js';
 import { prompts, promptVersions } from './prompts.js';
 import type { CriterionVerdict } from '../../prompt-tests.js';
@@ -45,7 +46,9 @@ export const promptTestCases = pgTable(
 );
 export type PromptTestCaseRow = typeof promptTestCases.$inferSelect;
 
-// One run of a suite against one version and model; progress is written as cases finish.
+// One run of a suite against one version, provider and model, judged by a provider and model of its
+// own; null provider: the organization's (Settings › AI), null model: the provider's default.
+// Progress is written as cases finish.
 export const promptTestRuns = pgTable(
   'prompt_test_runs',
   {
@@ -57,7 +60,10 @@ export const promptTestRuns = pgTable(
       .notNull()
       .references(() => promptVersions.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
+    provider: aiProvider('provider'),
     model: text('model'),
+    judgeProvider: aiProvider('judge_provider'),
+    judgeModel: text('judge_model'),
     status: text('status').notNull().default('queued'),
     casesTotal: integer('cases_total').notNull().default(0),
     casesDone: integer('cases_done').notNull().default(0),

@@ -9,7 +9,7 @@ import {
   timestamptz,
   updatedAt,
 } from './columns.js';
-import { promotionStatus, promptKind } from './enums.js';
+import { aiProvider, promotionStatus, promptKind } from './enums.js';
 import { users } from './identity.js';
 import { projects } from './projects.js';
 
@@ -183,6 +183,8 @@ export const promptTestResults = pgTable(
     versionId: uuid('version_id')
       .notNull()
       .references(() => promptVersions.id, { onDelete: 'cascade' }),
+    // The provider that answered (null: stored before providers were recorded).
+    provider: aiProvider('provider'),
     model: text('model').notNull(),
     variables: jsonObject('variables'),
     userMessage: text('user_message').notNull(),
