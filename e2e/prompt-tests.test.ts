@@ -89,6 +89,10 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     await page.getByTestId('pass-rate-v1').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('pass-rate-v1').innerText()).toContain('50%');
     expect(await page.getByTestId('suite-run-result').innerText()).toContain('1 passed, 1 failed');
+    // Each case says how it did in that run, and why the failing one failed.
+    await page.getByTestId('case-result').first().waitFor();
+    expect(await page.locator('[data-testid="case-result"][data-status="passed"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="case-result"][data-status="failed"]').innerText()).toContain('Failed');
     await page.getByTestId('tests-panel').scrollIntoViewIfNeeded();
     await session!.screenshot('suite-run');
     // The versions timeline counts the suite's two answers with the playground turn, and shows the run's pass rate.

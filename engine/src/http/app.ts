@@ -14,6 +14,7 @@ import { systemRoutes } from '../system/routes.js';
 import { featureRoutes } from './routes.js';
 import { requestIdFrom } from './request-id.js';
 import { createFastLane } from '../prompts/fast-lane.js';
+import { createIngestLane } from '../traces/ingest-lane.js';
 import { errorHandler } from './error-handler.js';
 import type { AnyRouteDefinition, AuthKind } from './registry.js';
 import { mountRoutes, type Authenticator } from './router.js';
@@ -120,14 +121,17 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`, 'route_not_found')));
   app.use(errorHandler(logger));
 
-  const fastLane = options.routes ? null : createFastLane(services, headersOf(securityHeaders));
-  const serve = (req: IncomingMessage, res: ServerResponse, reqId: string) => {
-    if (!fastLane) return void app(req, res);
-    fastLane(req, res, reqId).then(
+  // Hot paths served before Express; a request a lane does not take goes to the next, then to the app.
+  const securityHeaderValues = headersOf(securityHeaders);
+  const lanes = options.routes ? [] : [createFastLane(services, securityHeaderValues), createIngestLane(services, routes, securityHeaderValues)].filter((lane) => lane !== null);
+  const serve = (req: IncomingMessage, res: ServerResponse, reqId: string, laneIndex = 0): void => {
+    const lane = lanes[laneIndex];
+    if (!lane) return void app(req, res);
+    lane(req, res, reqId).then(
       (handled) => {
-        if (!handled) app(req, res);
+        if (!handled) serve(req, res, reqId, laneIndex + 1);
       },
-      () => app(req, res),
+      () => serve(req, res, reqId, laneIndex + 1),
     );
   };
   // The request id is chosen before anything runs, so that every log line of the request carries it

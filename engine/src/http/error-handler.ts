@@ -92,6 +92,34 @@ export function surfaceOf(res: Response): ApiSurface | undefined {
   return res.locals.surface as ApiSurface | undefined;
 }
 
+/** An error as it is answered: the known error it maps to (null: answered 500), status, code and message. */
+export interface ErrorAnswer {
+  known: AppError | null;
+  status: number;
+  code: string;
+  message: string;
+  /** Sent as Retry-After (429, 503). */
+  retryAfterSeconds: number | null;
+  /** The JSON body on the public and dashboard APIs. */
+  body: { error: { code: string; message: string; details?: unknown } };
+}
+
+/**
+ * What `error` is answered with. An unknown error is logged with the request id and answered 500
+ * without a stack. Also used by the ingestion lane (traces/ingest-lane.ts), which answers outside Express.
+ */
+export function answerTo(error: unknown, reqId: string, logger: Logger): ErrorAnswer {
+  const known = toAppError(error);
+  const status = known?.httpStatus ?? 500;
+  const code = known?.code ?? 'internal_error';
+  const message = known?.message ?? `Internal server error (request id ${reqId})`;
+  // The base logger, not pino-http's req.log, which binds reqId already: one field, one name.
+  if (!known) logger.error({ err: error, reqId }, 'Unhandled error');
+  const retryAfterSeconds = known instanceof RateLimitedError || known instanceof ServiceUnavailableError ? known.retryAfterSeconds : null;
+  const details = known ? known.details : { requestId: reqId };
+  return { known, status, code, message, retryAfterSeconds, body: { error: { code, message, ...(details !== undefined && { details }) } } };
+}
+
 /**
  * The one place errors become responses: `{ error: { code, message, details } }`, or the original
  * API's `{ error: "message", code }` on the compatibility surface. Unknown errors are logged with the
@@ -100,21 +128,14 @@ export function surfaceOf(res: Response): ApiSurface | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req: Request, res: Response, _next) => {
     const reqId = String(req.id ?? res.getHeader('x-request-id') ?? '');
-    const appError = toAppError(error);
     if (res.headersSent) {
       // Ending normally would make a truncated response look complete.
       logger.error({ err: error, reqId }, 'Error after the response had started');
       res.destroy();
       return;
     }
-    if (appError instanceof RateLimitedError || appError instanceof ServiceUnavailableError) {
-      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
-    }
-    const status = appError?.httpStatus ?? 500;
-    const code = appError?.code ?? 'internal_error';
-    const message = appError?.message ?? `Internal server error (request id ${reqId})`;
-    // The base logger, not pino-http's req.log, which binds reqId already: one field, one name.
-    if (!appError) logger.error({ err: error, reqId }, 'Unhandled error');
+    const { known, status, code, message, retryAfterSeconds, body } = answerTo(error, reqId, logger);
+    if (retryAfterSeconds !== null) res.setHeader('Retry-After', String(retryAfterSeconds));
     const errorBody = res.locals.errorBody as RouteDefinition['errorBody'];
     const custom = errorBody?.encode(req, { status, code, message });
     if (errorBody && custom) {
@@ -123,11 +144,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (surfaceOf(res) === 'compat') {
       // The original's 429 body: { error, retryAfter, message }.
-      const extra = appError instanceof RateLimitedError ? { retryAfter: appError.retryAfterSeconds, message } : {};
+      const extra = known instanceof RateLimitedError ? { retryAfter: known.retryAfterSeconds, message } : {};
       res.status(status).json({ error: message, code, ...extra });
       return;
     }
-    const details = appError ? appError.details : { requestId: reqId };
-    res.status(status).json({ error: { code, message, ...(details !== undefined && { details }) } });
+    res.status(status).json(body);
   };
 }

@@ -225,6 +225,14 @@ describe('test suites', () => {
     const compared = await withAi.get<{ cases: Array<{ input: string; from: { status: string; error: string | null; verdicts: unknown[] } }> }>(`${promptPath}/test-suites/${suite.suite.id}/compare?from=1&to=2`, { session: owner });
     const garbled = compared.body.cases.find((row) => row.input.includes('garbled'))!;
     expect(garbled.from).toMatchObject({ status: 'errored', verdicts: [], error: expect.stringContaining('judge') });
+
+    // The suite itself shows each case's result in its newest run, with the reason next to the case.
+    type Detail = { cases: Array<{ id: string; input: string }>; latestRun: { version: number; results: Array<{ caseId: string; status: string; error: string | null }> } };
+    const detail = await withAi.get<Detail>(`${promptPath}/test-suites/${suite.suite.id}`, { session: owner });
+    expect(detail.body.latestRun.version).toBe(1);
+    const byInput = new Map(detail.body.cases.map((testCase) => [testCase.input, detail.body.latestRun.results.find((result) => result.caseId === testCase.id)]));
+    expect(byInput.get('Please repair this')).toMatchObject({ status: 'passed', error: null });
+    expect(byInput.get('This one is garbled')).toMatchObject({ status: 'errored', error: expect.stringContaining('judge') });
   });
 });
 

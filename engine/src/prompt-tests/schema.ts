@@ -117,6 +117,8 @@ export const versionTestSummariesView = z.object({
     .describe('Newest version first'),
 });
 export const suitesView = z.object({ suites: z.array(suiteView.extend({ caseCount: z.number().int() })) });
+const caseResultView = z.object({ status: z.enum(['passed', 'failed', 'errored']), response: z.string().nullable(), verdicts: z.array(z.object({ criterion: z.string(), passed: z.boolean(), reason: z.string() })), error: z.string().nullable(), latencyMs: z.number().int().nullable() });
+
 export const suiteDetailView = z.object({
   suite: suiteView,
   cases: z.array(caseView),
@@ -124,9 +126,11 @@ export const suiteDetailView = z.object({
   passRateByVersion: z
     .array(runView.pick({ version: true, provider: true, model: true, judgeProvider: true, judgeModel: true, passRate: true }).extend({ runId: z.uuid() }))
     .describe("Each version's newest completed run"),
+  latestRun: z
+    .object({ runId: z.uuid(), version: z.number().int(), results: z.array(caseResultView.extend({ caseId: z.uuid() })) })
+    .nullable()
+    .describe("The newest completed run's result for each case it ran (why a case failed or errored)"),
 });
-
-const caseResultView = z.object({ status: z.enum(['passed', 'failed', 'errored']), response: z.string().nullable(), verdicts: z.array(z.object({ criterion: z.string(), passed: z.boolean(), reason: z.string() })), error: z.string().nullable(), latencyMs: z.number().int().nullable() });
 export const compareView = z.object({
   from: z.object({ version: z.number().int(), run: runView.nullable() }),
   to: z.object({ version: z.number().int(), run: runView.nullable() }),

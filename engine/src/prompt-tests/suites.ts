@@ -88,8 +88,13 @@ async function suiteDetail(services: Services, suiteId: string, suite: TestSuite
   const newestCompleted = new Map<number, TestRun>();
   for (const run of runs) if (run.status === 'completed' && !newestCompleted.has(run.version)) newestCompleted.set(run.version, run);
   const passRateByVersion = [...newestCompleted.values()].sort((a, b) => a.version - b.version).map((run) => ({ version: run.version, runId: run.id, provider: run.provider, model: run.model, judgeProvider: run.judgeProvider, judgeModel: run.judgeModel, passRate: passRateOf(run) }));
-  return { suite, cases, runs: runs.map(runShown), passRateByVersion };
+  // What each case did in the newest finished run: why it failed or errored, next to the case.
+  const latest = runs.find((run) => run.status === 'completed') ?? null;
+  const latestResults = latest ? (await store.caseResults(latest.id)).map((result) => ({ caseId: result.caseId, ...shownResult(result)! })) : [];
+  return { suite, cases, runs: runs.map(runShown), passRateByVersion, latestRun: latest ? { runId: latest.id, version: latest.version, results: latestResults } : null };
 }
+
+const shownResult = (result: CaseResult | undefined) => (result ? { status: result.status, response: result.response, verdicts: result.verdicts, error: result.error, latencyMs: result.latencyMs } : null);
 
 export async function deleteSuite(services: Services, actor: Actor, suiteId: string) {
   const { scope } = await requireSuite(services, actor.organizationId, actor.projectId, actor.key, suiteId);
@@ -125,10 +130,9 @@ export async function compareVersions(services: Services, organizationId: string
   const toRun = newest(to);
   const resultsOf = async (run: TestRun | null) => new Map((run ? await store.caseResults(run.id) : []).map((result) => [result.caseId, result]));
   const [fromResults, toResults] = await Promise.all([resultsOf(fromRun), resultsOf(toRun)]);
-  const shown = (result: CaseResult | undefined) => (result ? { status: result.status, response: result.response, verdicts: result.verdicts, error: result.error, latencyMs: result.latencyMs } : null);
   return {
     from: { version: from, run: fromRun ? runShown(fromRun) : null },
     to: { version: to, run: toRun ? runShown(toRun) : null },
-    cases: cases.map((testCase) => ({ caseId: testCase.id, input: testCase.input, criteria: testCase.criteria, from: shown(fromResults.get(testCase.id)), to: shown(toResults.get(testCase.id)) })),
+    cases: cases.map((testCase) => ({ caseId: testCase.id, input: testCase.input, criteria: testCase.criteria, from: shownResult(fromResults.get(testCase.id)), to: shownResult(toResults.get(testCase.id)) })),
   };
 }

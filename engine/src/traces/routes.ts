@@ -1,17 +1,18 @@
 import { INGEST_LIMITS } from '@forprompt/sdk/ingest';
 import { apiKeyOf } from '../access/context.js';
-import { requestContext } from '../auth/session-cookie.js';
 import { defineRoute, Reply, type AnyRouteDefinition } from '../http/registry.js';
 import { ingestEnvelope, ingestResponseView, traceDetailView, traceIdParams, traceListQuery, tracePageView } from './schema.js';
-import { getTrace, ingestBatch, listTraces, toTraceQuery } from './service.js';
+import { getTrace, ingestBatch, ingestContext, listTraces, toTraceQuery } from './service.js';
 
 const tags = ['traces (public API)'];
+
+export const INGEST_PATH = '/api/v1/ingest';
 
 export function traceRoutes(): AnyRouteDefinition[] {
   return [
     defineRoute({
       method: 'post',
-      path: '/api/v1/ingest',
+      path: INGEST_PATH,
       surface: 'v1',
       auth: 'apiKey',
       summary: 'Send traces and spans: a batch of events (trace-create, trace-update, span-create, span-update), each answered on its own',
@@ -29,9 +30,10 @@ export function traceRoutes(): AnyRouteDefinition[] {
         429: { description: "More requests this minute than the key's limit (API_RATE_LIMIT_*), or the engine is already writing as many batches as it allows; nothing was kept: retry after Retry-After seconds" },
       },
       bodyLimitBytes: INGEST_LIMITS.batchBytes,
-      handler: async ({ body }, { req, res, services }) => {
+      // Also served by the ingest lane (ingest-lane.ts), before Express.
+      handler: async ({ body }, { res, services }) => {
         const { projectId, apiKeyId } = apiKeyOf(res);
-        return new Reply(207, await ingestBatch(services, requestContext(req, { type: 'api_key', apiKeyId }), projectId, body.batch));
+        return new Reply(207, await ingestBatch(services, ingestContext(apiKeyId), projectId, body.batch));
       },
     }),
     defineRoute({

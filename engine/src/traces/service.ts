@@ -29,6 +29,9 @@ async function withIngestSlot<T>(apply: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Who writes a batch: its API key. Ingestion is not audited, so no address or user agent is kept. */
+export const ingestContext = (apiKeyId: string): WriteContext => ({ actor: { type: 'api_key', apiKeyId } });
+
 /**
  * Validates each event on its own with the SDK's shared schema and applies the valid ones in one
  * transaction: the answer holds one result per event, in batch order (201 applied, 200 duplicate,

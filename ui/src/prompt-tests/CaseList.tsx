@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { apiSend } from '../app/api';
 import { FormError } from '../app/FormError';
 import { PermissionButton } from '../orgs/PermissionButton';
-import { useSuiteAction, type TestCase } from './api';
+import { useSuiteAction, type CaseResult, type SuiteDetail, type TestCase } from './api';
 
 interface CaseListProps {
   organizationId: string;
@@ -10,6 +10,7 @@ interface CaseListProps {
   promptKey: string;
   suiteId: string;
   cases: TestCase[];
+  latestRun: SuiteDetail['latestRun'];
 }
 
 type CaseDraft = { input: string; variables: string; criteria: string };
@@ -33,7 +34,8 @@ function fieldsOf(draft: CaseDraft) {
 }
 
 /** The suite's cases: each editable in place, deletable, and a form to add one. */
-export function CaseList({ organizationId, projectId, promptKey, suiteId, cases }: CaseListProps) {
+export function CaseList({ organizationId, projectId, promptKey, suiteId, cases, latestRun }: CaseListProps) {
+  const results = new Map((latestRun?.results ?? []).map((result) => [result.caseId, result]));
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<CaseDraft>(draftOf());
   const save = useSuiteAction(organizationId, projectId, promptKey, (base, target: string) =>
@@ -101,6 +103,7 @@ export function CaseList({ organizationId, projectId, promptKey, suiteId, cases 
                     <li key={index}>{criterion}</li>
                   ))}
                 </ul>
+                {latestRun && results.has(testCase.id) && <LatestResult version={latestRun.version} result={results.get(testCase.id)!} />}
                 <div className="tests-actions">
                   <PermissionButton permission="prompt.write" className="button button--ghost button--small" onClick={() => open(testCase.id, testCase)} data-testid="case-edit">
                     Edit
@@ -121,6 +124,35 @@ export function CaseList({ organizationId, projectId, promptKey, suiteId, cases 
         <PermissionButton permission="prompt.write" className="button button--ghost" onClick={() => open('new')} data-testid="case-add">
           Add case
         </PermissionButton>
+      )}
+    </div>
+  );
+}
+
+/** What the case did in the newest finished run: passed, the criteria it failed and why, or why it was not judged. */
+function LatestResult({ version, result }: { version: number; result: CaseResult }) {
+  const failing = result.verdicts.filter((verdict) => !verdict.passed);
+  return (
+    <div className="case-result" data-testid="case-result" data-status={result.status}>
+      <span className={`case-status case-status--${result.status}`}>
+        {result.status === 'passed' ? 'Passed' : result.status === 'failed' ? 'Failed' : 'Errored — not judged'}
+      </span>{' '}
+      <span className="muted">in the latest run (v{version}{result.latencyMs !== null ? `, ${result.latencyMs} ms` : ''})</span>
+      {result.status === 'errored' && result.error && <p className="case-result-reason">{result.error}</p>}
+      {failing.length > 0 && (
+        <ul className="case-result-reason">
+          {failing.map((verdict, index) => (
+            <li key={index}>
+              <strong>{verdict.criterion}</strong>: {verdict.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      {result.response !== null && (
+        <details className="case-result-answer">
+          <summary>Answer</summary>
+          <p>{result.response}</p>
+        </details>
       )}
     </div>
   );

@@ -85,7 +85,7 @@ function SuiteView({ organizationId, projectId, promptKey, versions, detail, aiD
 
   return (
     <div className="suite" data-testid="suite">
-      <CaseList organizationId={organizationId} projectId={projectId} promptKey={promptKey} suiteId={detail.suite.id} cases={detail.cases} />
+      <CaseList organizationId={organizationId} projectId={projectId} promptKey={promptKey} suiteId={detail.suite.id} cases={detail.cases} latestRun={detail.latestRun} />
       <div className="suite-run tests-actions">
         <span>Run against</span>
         <VersionPicker versions={versions} value={version} onChange={setVersion} label="Version to test" testId="run-version" />

@@ -60,6 +60,8 @@ export interface SuiteDetail {
   cases: TestCase[];
   runs: TestRun[];
   passRateByVersion: Array<RunModels & { version: number; runId: string; passRate: number | null }>;
+  /** The newest completed run's result for each case it ran. */
+  latestRun: { runId: string; version: number; results: Array<CaseResult & { caseId: string }> } | null;
 }
 export interface CaseResult {
   status: 'passed' | 'failed' | 'errored';
