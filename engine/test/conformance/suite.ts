@@ -440,6 +440,45 @@ export function describeProviderConformance(name: string, open: () => Promise<Pr
       });
     });
 
+    describe('the system project', () => {
+      const spec = (settingKey: string) => ({ settingKey, organizationName: 'Built-in', projectName: 'System', projectSlug: 'system', projectDescription: 'Owned by the app' });
+
+      it('is created once when replicas ask for it together, in an organization without members', async () => {
+        const wanted = spec(`conformance.system.${Date.now()}`);
+        expect(await provider.instance.findSystemProject(wanted)).toBeNull();
+        const found = await Promise.all([provider.instance.ensureSystemProject(wanted), replica().instance.ensureSystemProject(wanted), replica().instance.ensureSystemProject(wanted)]);
+        expect(new Set(found.map((entry) => entry.projectId)).size).toBe(1);
+        expect(await provider.instance.findSystemProject(wanted)).toEqual(found[0]);
+        expect(await provider.members.list(found[0]!.organizationId)).toEqual([]);
+        expect((await provider.projects.get(found[0]!.organizationId, found[0]!.projectId))?.slug).toBe('system');
+      });
+
+      it('is created again when it was deleted', async () => {
+        const wanted = spec(`conformance.system-deleted.${Date.now()}`);
+        const first = await provider.instance.ensureSystemProject(wanted);
+        await provider.projects.delete(system, first.organizationId, first.projectId);
+        expect(await provider.instance.findSystemProject(wanted)).toBeNull();
+        const second = await provider.instance.ensureSystemProject(wanted);
+        expect(second.projectId).not.toBe(first.projectId);
+      });
+    });
+
+    describe('AI settings', () => {
+      it("keeps an organization's provider and model, each organization its own, and forgets them with it", async () => {
+        const { ctx, organization } = await userAndOrganization('AI settings');
+        const other = await userAndOrganization('AI settings, other');
+        expect(await provider.aiSettings.get(organization.id)).toEqual({ provider: null, model: null });
+        expect(await provider.aiSettings.put(ctx, organization.id, { provider: 'anthropic', model: 'claude-test' })).toEqual({ provider: 'anthropic', model: 'claude-test' });
+        expect(await replica().aiSettings.get(organization.id)).toEqual({ provider: 'anthropic', model: 'claude-test' });
+        expect(await provider.aiSettings.get(other.organization.id)).toEqual({ provider: null, model: null });
+        await provider.aiSettings.put(ctx, organization.id, { provider: null, model: 'any-default' });
+        expect(await provider.aiSettings.get(organization.id)).toEqual({ provider: null, model: 'any-default' });
+        expect((await provider.audit.list(organization.id, { action: 'organization.ai_settings_changed' })).length).toBe(2);
+        await provider.orgs.delete(ctx, organization.id);
+        expect(await provider.aiSettings.get(organization.id)).toEqual({ provider: null, model: null });
+      });
+    });
+
     describe('rate limits', () => {
       it('counts hits from every replica against one limit', async () => {
         const key = `conformance:rl:${Date.now()}`;
