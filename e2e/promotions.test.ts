@@ -233,7 +233,12 @@ describe('protected labels, promotion requests, export, import and duplicate in 
   it('lets the member withdraw a request of theirs', async () => {
     await memberPage.reload();
     await versionRow(memberPage, 2).getByTestId('rollback').click();
-    await memberPage.getByTestId('confirm-dialog').getByTestId('confirm-button').click();
+    // As for the deploy above: confirm once the dialog knows production is protected, and see the request made.
+    const confirm = memberPage.getByTestId('confirm-dialog');
+    await confirm.getByTestId('deploy-protected').waitFor();
+    await confirm.getByTestId('confirm-button').click();
+    await confirm.waitFor({ state: 'detached' });
+    await toast(memberPage, "production is protected: your request awaits an admin's approval").waitFor();
     const request = memberPage.getByTestId('pending-promotions').getByTestId('promotion-request');
     await request.getByTestId('promotion-withdraw').click();
     const dialog = memberPage.getByTestId('promotion-dialog');
