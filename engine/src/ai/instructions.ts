@@ -54,7 +54,15 @@ export async function aiInstructions(services: Services, organizationId: string,
 
 async function defaultOf(services: Services, task: AiTask): Promise<AiInstructions> {
   const system = await services.provider.instance.findSystemProject(SYSTEM_INSTRUCTIONS_PROJECT);
-  const seeded = system ? await services.provider.prompts.resolve(system.projectId, task, { label: INSTRUCTIONS_LABEL }) : null;
+  return defaultFrom(await seededDefault(services, system?.projectId ?? null, task), task);
+}
+
+/** The task's `production` prompt in the system project (null before the first seeding). */
+function seededDefault(services: Services, systemProjectId: string | null, task: AiTask): Promise<ResolvedPrompt | null> {
+  return systemProjectId ? services.provider.prompts.resolve(systemProjectId, task, { label: INSTRUCTIONS_LABEL }) : Promise.resolve(null);
+}
+
+function defaultFrom(seeded: ResolvedPrompt | null, task: AiTask): AiInstructions {
   const text = seeded ? textOf(seeded) : '';
   if (seeded && text) return { text, source: 'default', version: seeded.version.version };
   return { text: defaultInstructions[task], source: 'default', version: 1 };
@@ -156,8 +164,8 @@ export async function listInstructions(services: Services, organizationId: strin
   const overrides = project ? new Map((await services.provider.prompts.getMany(project.id, [...aiTasks])).map((summary) => [summary.key, summary])) : new Map<string, PromptSummary>();
   return Promise.all(
     aiTasks.map(async (task) => {
-      const fallback = await defaultOf(services, task);
-      const seeded = system ? await services.provider.prompts.resolve(system.projectId, task, { label: INSTRUCTIONS_LABEL }) : null;
+      const seeded = await seededDefault(services, system?.projectId ?? null, task);
+      const fallback = defaultFrom(seeded, task);
       const own = overrides.get(task);
       const ownProduction = own && project ? await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL }) : null;
       const ownText = ownProduction ? textOf(ownProduction) : '';

@@ -39,6 +39,11 @@ export function createDatabase(pool: pg.Pool): Database {
   return drizzle(pool, { schema });
 }
 
+/** The pool a Database was made with (createDatabase), for work that needs one connection of its own. */
+export function poolOf(db: Database): pg.Pool {
+  return (db as unknown as { $client: pg.Pool }).$client;
+}
+
 /** Where a failure came from: drizzle wraps driver errors, so look through `cause`. */
 export function pgErrorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {

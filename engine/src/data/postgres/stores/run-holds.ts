@@ -1,7 +1,7 @@
 import { sql, type Column } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
-import type { Database } from '../database.js';
+import { poolOf, type Database } from '../database.js';
 
 /**
  * How background runs are held (see RunHolds in data/reports.ts): a session advisory lock on the
@@ -12,8 +12,7 @@ const RUN_LOCKS = 0x52554e53; // "RUNS": the first key of every run's lock; the 
 const lockKeys = (runId: string) => [RUN_LOCKS, runId];
 
 export async function withRunHeld(db: Database, runId: string, work: () => Promise<void>): Promise<boolean> {
-  // The pool drizzle was made with (createDatabase): `Database` leaves drizzle's `$client` out of its type.
-  const client = await (db as unknown as { $client: pg.Pool }).$client.connect();
+  const client = await poolOf(db).connect();
   // A connection that failed a statement is dropped rather than pooled (dropping it also releases the lock).
   let unusable: Error | undefined;
   const query = <Row extends pg.QueryResultRow>(text: string) =>

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { IngestEvent } from '@forprompt/sdk/ingest';
-import { pgErrorCode, type Database } from '../database.js';
+import { pgErrorCode, poolOf, type Database } from '../database.js';
 import type { IngestOutcome } from '../../traces.js';
 import { foldEvents, type FoldedBatch, type SpanChange, type TraceChange } from './trace-fold.js';
 import {
@@ -184,7 +184,7 @@ async function retryingConflicts<T>(apply: () => Promise<T>, attempts = 3): Prom
  * about its own entries — a bounded cost, and a short list for searches to scan.
  */
 async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await (db as Database & { $client: pg.Pool }).$client.connect();
+  const client = await poolOf(db).connect();
   try {
     await client.query("begin; set local gin_pending_list_limit = '256kB'");
     const result = await work(client);
