@@ -110,7 +110,8 @@ describe('ingestion of arbitrary events', () => {
         });
         // Each trace's counters agree with its spans.
         const { traces } = (await (await fetch(`${server.url}/api/v1/traces?limit=200`, { headers: { 'x-api-key': key } })).json()) as { traces: Array<{ traceId: string; spanCount: number }> };
-        for (const summary of traces.slice(0, 3)) {
+        // A trace id "." or ".." cannot be put in a URL's path: clients resolve it as a dot segment (also as %2E).
+        for (const summary of traces.filter((trace) => trace.traceId !== '.' && trace.traceId !== '..').slice(0, 3)) {
           const detail = (await (await fetch(`${server.url}/api/v1/traces/${encodeURIComponent(summary.traceId)}`, { headers: { 'x-api-key': key } })).json()) as { spans: unknown[] };
           expect(detail.spans.length).toBe(summary.spanCount);
         }

@@ -24,6 +24,9 @@ describe('the ingest event schema', () => {
     expect(messagesOf({ ...span, body: { ...span.body, traceId: undefined } })).toEqual(['body.traceId: traceId is required']);
     expect(messagesOf({ ...span, type: 'span-delete' })).toEqual(['type: type must be one of trace-create, trace-update, span-create, span-update']);
     expect(messagesOf({ ...span, timestamp: '2025-01-31 12:00' })).toEqual(['timestamp: timestamp must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T12:00:00.000Z']);
+    expect(messagesOf({ ...span, timestamp: 1738324800000 })).toEqual(['timestamp: timestamp must be an ISO 8601 date-time string']);
+    expect(messagesOf({ ...span, timestamp: undefined })).toEqual(['timestamp: timestamp is required']);
+    expect(messagesOf({ ...span, body: { ...span.body, startTime: '0001-01-01T00:00:00Z' } })).toEqual(['body.startTime: startTime must be between the years 1970 and 9999']);
     expect(messagesOf({ ...span, body: { ...span.body, name: 'x'.repeat(501) } })).toEqual(['body.name: name must be at most 500 characters']);
     expect(messagesOf({ ...span, body: { ...span.body, usage: { inputTokens: -1 } } })).toEqual(['body.usage.inputTokens: usage.inputTokens must be at least 0']);
     expect(messagesOf({ ...span, body: { ...span.body, startTime: '2025-01-31T12:00:05Z', endTime: '2025-01-31T12:00:01Z' } })).toEqual(['body.endTime: endTime must not be before startTime']);
@@ -38,6 +41,11 @@ describe('the ingest event schema', () => {
     expect(messagesOf({ ...span, body: { ...span.body, input: Number.POSITIVE_INFINITY } })).toEqual(['body.input: input must hold finite numbers only']);
     expect(messagesOf({ ...span, body: { ...span.body, metadata: ['not', 'an', 'object'] } })).toEqual(['body.metadata: metadata must be a JSON object']);
     expect(messagesOf({ ...span, body: { ...span.body, output: 'x'.repeat(1024 * 1024) } })).toEqual(['body.output: output must be at most 1048576 characters as JSON']);
+    // Measured as JSON: quotes and escapes count; a value exactly at the limit passes.
+    expect(messagesOf({ ...span, body: { ...span.body, output: 'x'.repeat(1024 * 1024 - 2) } })).toEqual([]);
+    expect(messagesOf({ ...span, body: { ...span.body, output: '"'.repeat(600_000) } })).toEqual(['body.output: output must be at most 1048576 characters as JSON']);
+    expect(messagesOf({ ...span, body: { ...span.body, input: { list: Array.from({ length: 300_000 }, () => 1.5) } } })).toEqual(['body.input: input must be at most 1048576 characters as JSON']);
+    expect(messagesOf({ ...span, body: { ...span.body, input: { list: Array.from({ length: 300_000 }, () => 1) } } })).toEqual([]);
     expect(messagesOf({ ...span, body: { ...span.body, name: 'emoji 😀 is fine' } })).toEqual([]);
   });
 

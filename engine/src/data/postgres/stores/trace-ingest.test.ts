@@ -73,4 +73,17 @@ describe('ingestEvents', () => {
     const { rows } = await pool.query(`select span_count from traces where project_id = $1 and trace_id = 't4'`, [projectId]);
     expect(rows).toEqual([{ span_count: 1 }]);
   });
+
+  it("deletes a project's spans with the project (through its traces: spans have no key to projects of their own)", async () => {
+    const [org] = await db.insert(organizations).values({ name: 'Q', slug: 'q' }).returning();
+    const [doomed] = await db.insert(projects).values({ organizationId: org!.id, name: 'Doomed', slug: 'doomed' }).returning();
+    const events = Array.from({ length: 3 }, (_, n) => ev(`g${n}`, 'span-create', { id: `gone-${n}`, traceId: `gone-trace-${n % 2}` }));
+    expect(await ingestEvents(db, doomed!.id, events)).toEqual(['applied', 'applied', 'applied']);
+    const count = async (table: string, id: string) => (await pool.query<{ n: number }>(`select count(*)::int as n from ${table} where project_id = $1`, [id])).rows[0]!.n;
+    expect([await count('traces', doomed!.id), await count('spans', doomed!.id)]).toEqual([2, 3]);
+    await pool.query('delete from projects where id = $1', [doomed!.id]);
+    expect([await count('traces', doomed!.id), await count('spans', doomed!.id)]).toEqual([0, 0]);
+    // The other project keeps its own.
+    expect(await count('spans', projectId)).toBeGreaterThan(0);
+  });
 });

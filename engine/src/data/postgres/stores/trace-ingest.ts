@@ -176,17 +176,13 @@ async function retryingConflicts<T>(apply: () => Promise<T>, attempts = 3): Prom
 }
 
 /**
- * Runs `work` in a transaction on a client of drizzle's pool (the statements bypass drizzle).
- *
- * GIN indexes (content search) collect new entries in a pending list, which the insert that finds it
- * past `gin_pending_list_limit` merges into the index: at the default 4 MB, one batch in ~150 paid for
- * the entries of all the others (tens of ms, the ingest latency's p99). At 256 kB each batch merges
- * about its own entries — a bounded cost, and a short list for searches to scan.
+ * Runs `work` in a transaction on a client of drizzle's pool (the statements bypass drizzle). The
+ * GIN indexes keep their pending lists small themselves (GIN_STORAGE in schema/observability.ts).
  */
 async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await poolOf(db).connect();
   try {
-    await client.query("begin; set local gin_pending_list_limit = '256kB'");
+    await client.query('begin');
     const result = await work(client);
     await client.query('commit');
     client.release();
