@@ -12,6 +12,7 @@ import { seedDefaultInstructions } from './ai/instructions.js';
 import { ConfigError, httpOrigin, loadConfig, type Config } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { unhandledRejectionListener } from './unhandled-rejections.js';
 import { openProvider } from './data/open.js';
 import type { DataProvider } from './data/provider.js';
 import { createApp } from './http/app.js';
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', unhandledRejectionListener(logger));
   const engine = new Engine(config, logger);
   let booting: Promise<void> = Promise.resolve();
 

@@ -7,7 +7,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.js';
-import { isConnectionFailure, pgErrorCode } from '../data/postgres/database.js';
+import { isDatabaseUnavailable, pgErrorCode } from '../data/postgres/database.js';
 import type { Logger } from '../logger.js';
 import type { ApiSurface, RouteDefinition } from './registry.js';
 
@@ -36,18 +36,6 @@ function databaseError(code: string | undefined): AppError | null {
     case '57014': // query_canceled: a statement_timeout, the database is too slow right now
     case '55P03': // lock_not_available
       return new ServiceUnavailableError('The database is busy; retry shortly', 1, 'database_busy');
-    case 'ECONNREFUSED':
-    case 'ECONNRESET':
-    case 'ETIMEDOUT':
-    case 'EPIPE':
-    case '08000': // connection_exception
-    case '08003': // connection_does_not_exist
-    case '08006': // connection_failure
-    case '57P01': // admin_shutdown
-    case '57P02': // crash_shutdown
-    case '57P03': // cannot_connect_now
-    case '53300': // too_many_connections
-      return databaseUnavailable();
   }
   return null;
 }
@@ -66,7 +54,7 @@ function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const fromDatabase = databaseError(pgErrorCode(error));
   if (fromDatabase) return fromDatabase;
-  if (isConnectionFailure(error)) return databaseUnavailable();
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   const parserError = error as ParserError;
   switch (parserError?.type) {
     case 'entity.parse.failed':

@@ -42,7 +42,8 @@ export function SpanWaterfall({ trace, selected, onSelect }: { trace: TraceWithS
     <div className="waterfall" data-testid="span-waterfall">
       <div className="waterfall-scale">
         <span>0 ms</span>
-        <span>{formatLatency(Math.round(totalMs / 2))}</span>
+        {/* A trace of 1 ms has no whole millisecond between its ends. */}
+        {totalMs >= 2 && <span>{formatLatency(Math.round(totalMs / 2))}</span>}
         <span>{formatLatency(totalMs)}</span>
       </div>
       {rows.map(({ span, depth, offsetMs, durationMs }) => (

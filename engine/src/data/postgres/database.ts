@@ -68,6 +68,27 @@ export function isConnectionFailure(error: unknown): boolean {
   return false;
 }
 
+/** Codes of a database that is away (a network error, or the server refusing or ending the session). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/** True when a failure says the database cannot be reached or used now (by its code or pg's message). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || isConnectionFailure(error);
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return pgErrorCode(error) === '23505';
 }

@@ -1,0 +1,19 @@
+import { isDatabaseUnavailable } from './data/postgres/database.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The engine's `unhandledRejection` listener. pg-boss records a finished job's completion or failure
+ * without awaiting it (pg-boss 10, `Manager.watch`), so a job that ends while the database is away
+ * leaves a rejected promise nobody handles — by default the end of the process, where the engine
+ * should ride out an outage (issue 7). Such a rejection is logged and the job runs again when its
+ * expiry passes. Any other unhandled rejection is a bug and still ends the process, as Node would.
+ */
+export function unhandledRejectionListener(logger: Logger): (reason: unknown) => void {
+  return (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      logger.warn({ err: reason }, 'Background database work failed while the database was unreachable; it is retried');
+      return;
+    }
+    throw reason;
+  };
+}
