@@ -32,6 +32,7 @@ describe('choosing the AI provider and model of an organization in a browser', (
     await page.goto(engineUrl('/settings/ai'));
     await page.getByTestId('ai-provider').filter({ hasText: 'OpenAI' }).waitFor();
     expect(await page.getByTestId('ai-source').innerText()).toContain('instance');
+    await page.getByTestId('status-ai').filter({ hasText: /^AI: OpenAI/ }).waitFor();
 
     await page.getByTestId('ai-setting-provider').selectOption('anthropic');
     await page.locator('[data-testid="ai-setting-models"] option[value="claude-e2e"]').waitFor({ state: 'attached' });
@@ -39,6 +40,8 @@ describe('choosing the AI provider and model of an organization in a browser', (
     await page.getByTestId('ai-setting-save').click();
     await page.getByTestId('ai-provider').filter({ hasText: 'Anthropic' }).waitFor();
     expect(await page.getByTestId('ai-default-model').innerText()).toBe('claude-e2e');
+    // The status bar says what the organization's pages now use.
+    await page.getByTestId('status-ai').filter({ hasText: 'AI: Anthropic, claude-e2e' }).waitFor();
 
     llm.requests.length = 0;
     await page.getByTestId('ai-check-run').click();

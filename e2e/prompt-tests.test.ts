@@ -98,7 +98,7 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     // The versions timeline counts the suite's two answers with the playground turn, and shows the run's pass rate.
     const stats = '[data-testid="version-row"][data-version="1"] [data-testid="version-test-stats"]';
     await page.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('50% passed'), stats);
-    expect(await page.locator(stats).innerText()).toMatch(/^3 tests · avg \d+ ms · avg 48 tokens · 50% passed in the latest suite run$/);
+    expect(await page.locator(stats).innerText()).toMatch(/^3 tests · avg \d+ ms · avg 48 tokens · 50% passed in the latest suite run \(on [^,]+\)$/);
     await page.getByTestId('version-timeline').scrollIntoViewIfNeeded();
     await session!.screenshot('version-timeline-tests');
     expect(session!.uncaughtErrors).toEqual([]);
@@ -132,6 +132,9 @@ describe('the playground and test suites in a browser, with an OpenAI-compatible
     await page.getByTestId('suite-compare-to').selectOption('2');
     await page.waitForFunction(() => document.querySelector('[data-testid="suite-compare-to-rate"]')?.textContent?.includes('v2 · 50%'));
     expect(await page.getByTestId('suite-compare-from-rate').textContent()).toContain('v1 · 50%');
+    // Each column says what answered and what judged its run.
+    expect(await page.getByTestId('suite-compare-to-models').textContent()).toMatch(/^on .+, judged by OpenAI · gpt-e2e-large$/);
+    expect(await page.getByTestId('suite-compare-from-models').textContent()).not.toContain('judged by');
     await page.getByTestId('suite-compare').scrollIntoViewIfNeeded();
     await session!.screenshot('compare');
     expect(session!.uncaughtErrors).toEqual([]);

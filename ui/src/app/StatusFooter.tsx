@@ -1,6 +1,16 @@
+import { providerNames, useAiOverview, type AiOverview } from '../ai/api';
+import { useWorkspace } from '../orgs/Workspace';
 import { useEngineConfig, type EngineConfig } from './engineConfig';
 
-function describeAi(ai: EngineConfig['ai']): string {
+/**
+ * What AI the pages use: the organization's provider and default model once known (its own choice, a
+ * provider key of its own, or the instance's), else the instance's configuration.
+ */
+function describeAi(ai: EngineConfig['ai'], organizationAi: AiOverview | undefined): string {
+  if (organizationAi) {
+    if (!organizationAi.enabled || organizationAi.provider === null) return 'AI: off — Settings › AI says how to enable it';
+    return `AI: ${providerNames[organizationAi.provider]}${organizationAi.defaultModel ? `, ${organizationAi.defaultModel}` : ''}`;
+  }
   if (!ai.enabled || ai.provider === null) return 'AI: off — set AI_PROVIDER to enable';
   return `AI: ${ai.provider}`;
 }
@@ -8,6 +18,7 @@ function describeAi(ai: EngineConfig['ai']): string {
 /** A one-line status bar: which engine the dashboard talks to and how it is configured. */
 export function StatusFooter() {
   const config = useEngineConfig();
+  const organizationAi = useAiOverview(useWorkspace().organization?.id ?? '');
 
   return (
     <footer className="status-footer" data-testid="status-footer">
@@ -37,7 +48,9 @@ export function StatusFooter() {
           </span>
           <span className="status-item">Data: {config.data.dataProvider}</span>
           <span className="status-item">Auth: {config.data.authProvider}</span>
-          <span className="status-item">{describeAi(config.data.ai)}</span>
+          <span className="status-item" data-testid="status-ai">
+            {describeAi(config.data.ai, organizationAi.data)}
+          </span>
         </>
       )}
     </footer>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { PromptVersion } from '../prompts/api';
-import { formatPassRate, useComparison, type CaseResult } from './api';
+import { formatPassRate, formatRunModels, useComparison, type CaseResult, type TestRun } from './api';
 import { VersionPicker } from './pickers';
 
 interface SuiteComparisonProps {
@@ -34,12 +34,8 @@ export function SuiteComparison({ organizationId, projectId, promptKey, suiteId,
           <thead>
             <tr>
               <th>Case</th>
-              <th data-testid="suite-compare-from-rate">
-                v{data.from.version} · {data.from.run ? formatPassRate(data.from.run.passRate) : 'not run'}
-              </th>
-              <th data-testid="suite-compare-to-rate">
-                v{data.to.version} · {data.to.run ? formatPassRate(data.to.run.passRate) : 'not run'}
-              </th>
+              <RunHeading side="from" version={data.from.version} run={data.from.run} />
+              <RunHeading side="to" version={data.to.version} run={data.to.run} />
             </tr>
           </thead>
           <tbody>
@@ -67,7 +63,23 @@ function Outcome({ result }: { result: CaseResult | null }) {
   return (
     <span title={result.error ?? failedCriteria.map((verdict) => `${verdict.criterion}: ${verdict.reason}`).join('\n')}>
       <span className={`case-status case-status--${result.status}`}>{result.status}</span>
-      {failedCriteria.length > 0 && <span className="muted"> · {failedCriteria.length} criteria unmet</span>}
+      {failedCriteria.length > 0 && <span className="muted"> · {failedCriteria.length} {failedCriteria.length === 1 ? 'criterion' : 'criteria'} unmet</span>}
     </span>
+  );
+}
+
+/** A column of the comparison: the version, its newest completed run's pass rate, and what ran and judged it. */
+function RunHeading({ side, version, run }: { side: 'from' | 'to'; version: number; run: TestRun | null }) {
+  return (
+    <th>
+      <span data-testid={`suite-compare-${side}-rate`}>
+        v{version} · {run ? formatPassRate(run.passRate) : 'not run'}
+      </span>
+      {run && (
+        <span className="muted suite-compare-models" data-testid={`suite-compare-${side}-models`}>
+          {formatRunModels(run)}
+        </span>
+      )}
+    </th>
   );
 }

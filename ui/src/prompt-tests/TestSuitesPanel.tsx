@@ -8,7 +8,7 @@ import { FormError } from '../app/FormError';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
-import { formatJudge, formatModel, formatPassRate, isRunGoing, runChoiceFields, testStatsKey, useSuite, useSuiteAction, useSuites, type RunChoiceFields, type SuiteDetail, type TestRun } from './api';
+import { formatJudge, formatModel, formatPassRate, formatRunModels, isRunGoing, runChoiceFields, testStatsKey, useSuite, useSuiteAction, useSuites, type RunChoiceFields, type SuiteDetail, type TestRun } from './api';
 import { CaseList } from './CaseList';
 import { VersionPicker } from './pickers';
 import { SuiteComparison } from './SuiteComparison';
@@ -146,7 +146,6 @@ function useStatsRefreshOnFinish(organizationId: string, projectId: string, prom
 }
 
 function RunProgress({ run }: { run: TestRun }) {
-  const judge = formatJudge(run);
   if (isRunGoing(run)) {
     return (
       <div className="progress-row" role="status" data-testid="suite-run-progress">
@@ -159,8 +158,7 @@ function RunProgress({ run }: { run: TestRun }) {
   }
   return (
     <p className={run.status === 'failed' ? 'note' : 'muted'} data-testid="suite-run-result">
-      Last run, v{run.version} on {formatModel(run.provider, run.model)}
-      {judge && `, judged by ${judge}`}: {run.status === 'failed' ? `failed — ${run.error}` : `${formatPassRate(run.passRate)} passed (${run.passed} passed, ${run.failed} failed${run.errored > 0 ? `, ${run.errored} errored — not judged` : ''})`}
+      Last run, v{run.version} {formatRunModels(run)}: {run.status === 'failed' ? `failed — ${run.error}` : `${formatPassRate(run.passRate)} passed (${run.passed} passed, ${run.failed} failed${run.errored > 0 ? `, ${run.errored} errored — not judged` : ''})`}
     </p>
   );
 }

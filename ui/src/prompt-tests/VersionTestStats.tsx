@@ -1,5 +1,5 @@
 import { formatMs } from '../analytics/measures';
-import { formatPassRate, type VersionTestSummary } from './api';
+import { formatPassRate, formatRunModels, type VersionTestSummary } from './api';
 
 /**
  * A version's tests on the versions timeline: how many answers it gave (playground turns and suite-run
@@ -12,7 +12,7 @@ export function VersionTestStats({ summary }: { summary: VersionTestSummary | un
     `${testCount} ${testCount === 1 ? 'test' : 'tests'}`,
     avgLatencyMs !== null && `avg ${formatMs(avgLatencyMs)}`,
     avgTokens !== null && `avg ${Math.round(avgTokens)} tokens`,
-    latestSuiteRun && `${formatPassRate(latestSuiteRun.passRate)} passed in the latest suite run`,
+    latestSuiteRun && `${formatPassRate(latestSuiteRun.passRate)} passed in the latest suite run (${formatRunModels(latestSuiteRun)})`,
   ].filter(Boolean);
   return (
     <p className="timeline-meta" data-testid="version-test-stats" title="Playground turns and suite-run answers of this version">

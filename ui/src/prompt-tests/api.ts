@@ -92,6 +92,12 @@ export function formatModel(provider: AiProviderName | null, model: string | nul
 /** The judge, or null when it is the run's own provider and model. */
 export const formatJudge = (run: RunModels) => (run.judgeProvider === run.provider && run.judgeModel === run.model ? null : formatModel(run.judgeProvider, run.judgeModel));
 
+/** "on Anthropic · claude-x", with ", judged by …" when another model judged. */
+export function formatRunModels(run: RunModels): string {
+  const judge = formatJudge(run);
+  return `on ${formatModel(run.provider, run.model)}${judge ? `, judged by ${judge}` : ''}`;
+}
+
 /** The request fields of a run's choice and its judge's (a judge left at "Same as the run" sends none). */
 export function runChoiceFields(run: AiCallChoiceValue, judge: AiCallChoiceValue): RunChoiceFields {
   const { provider: judgeProvider, model: judgeModel } = choiceFields(judge);
