@@ -19,7 +19,7 @@ describe('the engine process on an unhandled rejection', () => {
     const refused = runWithListener("Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })");
     expect(refused.status).toBe(0);
     expect(refused.stdout).toContain('still running');
-    expect(refused.stdout).toContain('the database was unreachable');
+    expect(refused.stdout).toContain('lost database connection');
     const terminated = runWithListener("new Error('Connection terminated unexpectedly')");
     expect(terminated.stdout).toContain('still running');
   });
@@ -29,5 +29,9 @@ describe('the engine process on an unhandled rejection', () => {
     expect(bug.status).not.toBe(0);
     expect(bug.stdout).not.toContain('still running');
     expect(bug.stderr).toContain('x is not a function');
+    // Another server's reset connection, as fetch reports it, is not the database's.
+    const fetchFailed = runWithListener("new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })");
+    expect(fetchFailed.status).not.toBe(0);
+    expect(fetchFailed.stderr).toContain('fetch failed');
   });
 });

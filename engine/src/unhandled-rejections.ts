@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './data/postgres/database.js';
+import { isOwnDatabaseUnavailable } from './data/postgres/database.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -6,12 +6,14 @@ import type { Logger } from './logger.js';
  * without awaiting it (pg-boss 10, `Manager.watch`), so a job that ends while the database is away
  * leaves a rejected promise nobody handles — by default the end of the process, where the engine
  * should ride out an outage (issue 7). Such a rejection is logged and the job runs again when its
- * expiry passes. Any other unhandled rejection is a bug and still ends the process, as Node would.
+ * expiry passes. Only the database's own failures are kept alive (a code PostgreSQL or the socket gave
+ * the driver, or the driver's connection messages); any other unhandled rejection is a bug and still
+ * ends the process, as Node would.
  */
 export function unhandledRejectionListener(logger: Logger): (reason: unknown) => void {
   return (reason) => {
-    if (isDatabaseUnavailable(reason)) {
-      logger.warn({ err: reason }, 'Background database work failed while the database was unreachable; it is retried');
+    if (isOwnDatabaseUnavailable(reason)) {
+      logger.error({ err: reason }, 'Unhandled rejection from a lost database connection (background work while PostgreSQL was away); the engine keeps running');
       return;
     }
     throw reason;

@@ -46,6 +46,9 @@ describe('the ingest event schema', () => {
     expect(messagesOf({ ...span, body: { ...span.body, output: '"'.repeat(600_000) } })).toEqual(['body.output: output must be at most 1048576 characters as JSON']);
     expect(messagesOf({ ...span, body: { ...span.body, input: { list: Array.from({ length: 300_000 }, () => 1.5) } } })).toEqual(['body.input: input must be at most 1048576 characters as JSON']);
     expect(messagesOf({ ...span, body: { ...span.body, input: { list: Array.from({ length: 300_000 }, () => 1) } } })).toEqual([]);
+    // The longest numbers JSON writes (25 characters), and holes that JSON writes as null.
+    expect(messagesOf({ ...span, body: { ...span.body, input: { list: Array.from({ length: 41_000 }, () => -0.0000012345678901234567) } } })).toEqual(['body.input: input must be at most 1048576 characters as JSON']);
+    expect(messagesOf({ ...span, body: { ...span.body, input: new Array(300_000) } })).toEqual(['body.input: input must be at most 1048576 characters as JSON']);
     expect(messagesOf({ ...span, body: { ...span.body, name: 'emoji 😀 is fine' } })).toEqual([]);
   });
 

@@ -63,8 +63,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** The most characters a string takes as JSON: quoted, each character escaped at worst as `\\uXXXX`. */
 const MAX_ESCAPED = 6;
-/** The most characters a finite number takes as JSON (`-1.2345678901234567e-308`). */
-const MAX_NUMBER_CHARS = 24;
+/** The most characters a finite number takes as JSON (`-0.0000012345678901234567`). */
+const MAX_NUMBER_CHARS = 25;
+/** What a hole in an array takes as JSON (`null,`). */
+const HOLE_CHARS = 5;
 
 /**
  * What keeps `value` from being stored as JSON, or null. Walks without recursion, so that a deeply
@@ -85,9 +87,10 @@ function jsonProblem(field: string, value: unknown, maxChars: number): string | 
     } else if (Array.isArray(current.value) || isPlainObject(current.value)) {
       if (current.depth >= INGEST_LIMITS.jsonDepth) return `${field} must not be nested deeper than ${INGEST_LIMITS.jsonDepth} levels`;
       const isArray = Array.isArray(current.value);
-      // Brackets, and a comma (or a key's quotes and colon) per entry.
-      mostChars += 2;
-      for (const [key, child] of Object.entries(current.value)) {
+      const entries = Object.entries(current.value);
+      // Brackets, and a comma (or a key's quotes and colon) per entry; a sparse array's holes are written as null.
+      mostChars += 2 + (isArray ? (current.value as unknown[]).length - entries.length : 0) * HOLE_CHARS;
+      for (const [key, child] of entries) {
         if (!isArray && !isStorableText(key)) return `${field} must hold valid Unicode keys without NUL characters`;
         mostChars += isArray ? 1 : key.length * MAX_ESCAPED + 4;
         stack.push({ value: child, depth: current.depth + 1 });

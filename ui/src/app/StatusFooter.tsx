@@ -1,15 +1,19 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { providerNames, useAiOverview, type AiOverview } from '../ai/api';
 import { useWorkspace } from '../orgs/Workspace';
 import { useEngineConfig, type EngineConfig } from './engineConfig';
 
 /**
- * What AI the pages use: the organization's provider and default model once known (its own choice, a
- * provider key of its own, or the instance's), else the instance's configuration.
+ * What AI the pages use: in an organization, its provider and default model (its own choice, a
+ * provider key of its own, or the instance's); without one, the instance's configuration.
  */
-function describeAi(ai: EngineConfig['ai'], organizationAi: AiOverview | undefined): string {
+function describeAi(ai: EngineConfig['ai'], organizationAi: UseQueryResult<AiOverview> | null): string {
   if (organizationAi) {
-    if (!organizationAi.enabled || organizationAi.provider === null) return 'AI: off — Settings › AI says how to enable it';
-    return `AI: ${providerNames[organizationAi.provider]}${organizationAi.defaultModel ? `, ${organizationAi.defaultModel}` : ''}`;
+    if (organizationAi.isPending) return 'AI: …';
+    if (organizationAi.isError) return 'AI: status unavailable';
+    const { enabled, provider, defaultModel } = organizationAi.data;
+    if (!enabled || provider === null) return 'AI: off — Settings › AI says how to enable it';
+    return `AI: ${providerNames[provider] ?? provider}${defaultModel ? `, ${defaultModel}` : ''}`;
   }
   if (!ai.enabled || ai.provider === null) return 'AI: off — set AI_PROVIDER to enable';
   return `AI: ${ai.provider}`;
@@ -18,7 +22,8 @@ function describeAi(ai: EngineConfig['ai'], organizationAi: AiOverview | undefin
 /** A one-line status bar: which engine the dashboard talks to and how it is configured. */
 export function StatusFooter() {
   const config = useEngineConfig();
-  const organizationAi = useAiOverview(useWorkspace().organization?.id ?? '');
+  const organizationId = useWorkspace().organization?.id ?? '';
+  const organizationAi = useAiOverview(organizationId);
 
   return (
     <footer className="status-footer" data-testid="status-footer">
@@ -49,7 +54,7 @@ export function StatusFooter() {
           <span className="status-item">Data: {config.data.dataProvider}</span>
           <span className="status-item">Auth: {config.data.authProvider}</span>
           <span className="status-item" data-testid="status-ai">
-            {describeAi(config.data.ai, organizationAi.data)}
+            {describeAi(config.data.ai, organizationId === '' ? null : organizationAi)}
           </span>
         </>
       )}

@@ -22,7 +22,9 @@ export function serverArguments(dataDir: string, port: number): string[] {
     min_wal_size: '32MB',
     // A new 16 MB WAL segment is otherwise filled with zeros while every committing transaction
     // waits on the WAL write lock: a 30–50 ms stall each ~16 MB of writes (the ingest ack p99 of
-    // issue 7). Off, PostgreSQL only sets its size; the file system allocates blocks as WAL is written.
+    // issue 7). Off, PostgreSQL only sets its size; the file system allocates blocks as WAL is written
+    // (so a full disk shows in a WAL write, where PostgreSQL restarts, rather than in a new segment's
+    // creation; `forprompt-manager doctor` checks the free space).
     wal_init_zero: 'off',
     huge_pages: 'off',
     max_worker_processes: '4',

@@ -89,6 +89,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return (code !== undefined && UNAVAILABLE_CODES.has(code)) || isConnectionFailure(error);
 }
 
+/**
+ * As isDatabaseUnavailable, but only by the error's own code, not one it wraps: a socket error the
+ * pg driver passed on as it was, not e.g. `fetch failed` caused by another server's reset connection.
+ */
+export function isOwnDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || isConnectionFailure(error);
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return pgErrorCode(error) === '23505';
 }
