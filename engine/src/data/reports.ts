@@ -80,6 +80,11 @@ export interface RunHolds {
    * that no handler holds, and for which no `jobName` job waits, retries or works. Answers their ids.
    */
   failInterruptedRuns(options: { jobName: string; createdBefore: Date; error: string }): Promise<string[]>;
+  /**
+   * The ids of `jobName` jobs working since before `startedBefore` whose run, still queued or
+   * running, no handler holds: their engine stopped while it worked them.
+   */
+  abandonedJobs(options: { jobName: string; startedBefore: Date }): Promise<string[]>;
 }
 
 export interface ReportStore extends RunHolds {

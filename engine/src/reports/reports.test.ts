@@ -8,7 +8,7 @@ import { startAiWorld, type AiWorld } from '../../test/helpers/ai-world.js';
 import { openAiWire, type FakeLlm, type RecordedRequest } from '../../test/helpers/fake-llm.js';
 import pg from 'pg';
 import type { Services } from '../http/services.js';
-import { INTERRUPTED_ERROR, failInterruptedRuns } from './interrupted-runs.js';
+import { ABANDONED_JOB_REASON, INTERRUPTED_ERROR, RUN_RETRIES, failInterruptedRuns } from './interrupted-runs.js';
 import { generateReports, REPORT_JOB, startReportWorker } from './job.js';
 
 /**
@@ -256,6 +256,32 @@ describe('report runs an engine left behind', () => {
     const restarted = await withAi.post<Run>(left.path, {}, { session: owner });
     expect(restarted.status).toBe(202);
     expect(restarted.body.id).not.toBe(gone);
+  });
+
+  it('have the job their killed engine was working delivered again without waiting for its 15-minute expiry, and resume', async () => {
+    const abandoned = await promptWithTraces(2);
+    const abandonedRun = await runLeft(abandoned.promptId, 'running', 10);
+    const heldRun = await runLeft((await promptWithTraces(0)).promptId, 'running', 10);
+    const justStartedRun = await runLeft((await promptWithTraces(0)).promptId, 'running', 10);
+    // What a killed engine leaves: its job working (since 10 minutes, or just now), nobody holding the run.
+    const workingJob = async (runId: string, promptKey: string, minutesAgo: number) => {
+      const jobId = (await provider.jobs.enqueue(REPORT_JOB, { runId, projectId, promptKey }, { startAfterSeconds: 3600, retryLimit: RUN_RETRIES }))!;
+      await database.query(`update pgboss.job set state = 'active', started_on = now() - make_interval(mins => $2) where id = $1`, [jobId, minutesAgo]);
+      return jobId;
+    };
+    const jobs = [await workingJob(abandonedRun, abandoned.key, 10), await workingJob(heldRun, 'unused', 10), await workingJob(justStartedRun, 'unused', 0)];
+
+    await provider.reports.withRunHeld(heldRun, async () => {
+      expect(await failInterruptedRuns(services, provider.reports, REPORT_JOB)).toEqual([]);
+    });
+    const { rows } = await database.query<{ id: string; state: string; reason: string | null }>(`select id, state, output->>'message' as reason from pgboss.job where id = any($1)`, [jobs]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(jobs[0]!)).toMatchObject({ state: 'retry', reason: ABANDONED_JOB_REASON });
+    // A handler holds one run; the other's job may still be starting: both keep working.
+    expect([byId.get(jobs[1]!)!.state, byId.get(jobs[2]!)!.state]).toEqual(['active', 'active']);
+    // The worker gets the job again and the run resumes to the end.
+    expect(await finished(abandonedRun, [], abandoned.path)).toMatchObject({ status: 'completed', conversationsDone: 2 });
+    for (const untouched of [heldRun, justStartedRun]) expect((await statusOf(untouched)).status).toBe('running');
   });
 
   it('resume when their job is delivered again, analysing only the conversations not yet reported', async () => {

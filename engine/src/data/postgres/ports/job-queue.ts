@@ -53,6 +53,13 @@ export class PgBossJobQueue implements JobQueue {
     }
   }
 
+  async retryAbandoned(name: string, jobIds: string[], reason: string): Promise<void> {
+    if (jobIds.length === 0) return;
+    const boss = await this.queue(name);
+    // (pg-boss keeps data with a failure only one job at a time.)
+    for (const id of jobIds) await boss.fail(name, id, { message: reason });
+  }
+
   async schedule<T extends object>(name: string, cron: string, payload: T): Promise<void> {
     const boss = await this.queue(name);
     await boss.schedule(name, cron, payload, { tz: 'UTC' });

@@ -3,7 +3,7 @@ import { promptTestCaseResults, promptTestCases, promptTestResults, promptTestRu
 import type { Database, Transaction } from '../database.js';
 import { command } from '../write.js';
 import type { PromptTestStore, SuiteScope, TestCase, TestRun, TestRunStatus, VersionStats } from '../../prompt-tests.js';
-import { failInterruptedRuns, withRunHeld } from './run-holds.js';
+import { abandonedJobs, failInterruptedRuns, withRunHeld } from './run-holds.js';
 
 const toRun = (row: PromptTestRunRow): TestRun => ({ ...row, status: row.status as TestRunStatus });
 const toCase = ({ position: _position, ...row }: typeof promptTestCases.$inferSelect): TestCase => row;
@@ -171,6 +171,7 @@ export function promptTestStore(db: Database): PromptTestStore {
     withRunHeld: (runId, work) => withRunHeld(db, runId, work),
 
     failInterruptedRuns: (options) => failInterruptedRuns(db, promptTestRuns, options),
+    abandonedJobs: (options) => abandonedJobs(db, promptTestRuns, options),
 
     async listRuns(suiteId, limit = 50) {
       const rows = await db.select().from(promptTestRuns).where(eq(promptTestRuns.suiteId, suiteId)).orderBy(desc(promptTestRuns.createdAt), desc(promptTestRuns.id)).limit(limit);

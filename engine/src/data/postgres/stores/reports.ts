@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from
 import { batchReports, conversationReports, promptVersions, reportRuns, traces, versionSuccessReports, type ReportRun as ReportRunRow } from '../schema/index.js';
 import type { Database } from '../database.js';
 import type { ReportRun, ReportRunStatus, ReportStore } from '../../reports.js';
-import { failInterruptedRuns, withRunHeld } from './run-holds.js';
+import { abandonedJobs, failInterruptedRuns, withRunHeld } from './run-holds.js';
 
 const runView = (row: ReportRunRow): ReportRun => ({ ...row, status: row.status as ReportRunStatus });
 const GOING: ReportRunStatus[] = ['queued', 'running'];
@@ -47,6 +47,7 @@ export function reportStore(db: Database): ReportStore {
     withRunHeld: (runId, work) => withRunHeld(db, runId, work),
 
     failInterruptedRuns: (options) => failInterruptedRuns(db, reportRuns, options),
+    abandonedJobs: (options) => abandonedJobs(db, reportRuns, options),
 
     async tracesToReport(projectId, promptKey, { versionNumber, force, limit, reportedSince }) {
       const rows = await db

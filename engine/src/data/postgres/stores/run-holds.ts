@@ -55,3 +55,18 @@ export async function failInterruptedRuns(db: Database, runs: RunTable, { jobNam
     RETURNING id`);
   return rows.map((row) => row.id);
 }
+
+/**
+ * The `jobName` jobs working since before `startedBefore` whose run (queued or running) nobody holds:
+ * their handler's engine was killed, and pg-boss would wait for the job's expiry before delivering
+ * it again. A live handler holds its run from the moment it starts the job (withRunHeld).
+ */
+export async function abandonedJobs(db: Database, runs: RunTable, { jobName, startedBefore }: { jobName: string; startedBefore: Date }): Promise<string[]> {
+  const { rows } = await db.execute<{ id: string }>(sql`
+    SELECT job.id FROM pgboss.job job
+    WHERE job.name = ${jobName} AND job.state = 'active'
+      AND CASE WHEN job.started_on < ${startedBefore.toISOString()}::timestamptz
+          AND EXISTS (SELECT 1 FROM ${runs} WHERE ${runs.id}::text = job.data->>'runId' AND status IN ('queued', 'running'))
+        THEN pg_try_advisory_xact_lock(${RUN_LOCKS}, hashtext(job.data->>'runId')) ELSE false END`);
+  return rows.map((row) => row.id);
+}
