@@ -1,10 +1,9 @@
 /**
  * The instance-wide instructions of every AI task, shipped with the app (the original kept them as
- * files). An organization may override any of them with a prompt of the same key in its `forprompt`
- * project (see instructions.ts). Bump DEFAULT_INSTRUCTIONS_VERSION when a text here changes, so stored
- * results can say which defaults produced them.
+ * files). Seeded into the built-in system project at start-up, where a changed text becomes a new
+ * version; an organization may override any of them with a prompt of the same key in its `forprompt`
+ * project (see instructions.ts).
  */
-export const DEFAULT_INSTRUCTIONS_VERSION = 1;
 
 export const aiTasks = [
   'forprompt.analyze',

@@ -46,10 +46,15 @@ type Services = { provider: DataProvider };
  * Every AI feature asks here; none keeps its instructions inline.
  */
 export async function aiInstructions(services: Services, organizationId: string, task: AiTask): Promise<AiInstructions> {
-  const own = await organizationOverride(services, organizationId, task);
-  const text = own?.resolved ? textOf(own.resolved) : '';
-  if (own?.resolved && text) return { text, source: 'organization', version: own.resolved.version.version };
-  return defaultOf(services, task);
+  const project = await instructionsProjectOf(services, organizationId);
+  const production = project ? await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL }) : null;
+  return ownInstructions(production) ?? defaultOf(services, task);
+}
+
+/** The organization's own instructions from its prompt's `production` version, unless it has no text. */
+function ownInstructions(production: ResolvedPrompt | null): AiInstructions | null {
+  const text = production ? textOf(production) : '';
+  return production && text ? { text, source: 'organization', version: production.version.version } : null;
 }
 
 async function defaultOf(services: Services, task: AiTask): Promise<AiInstructions> {
@@ -71,15 +76,6 @@ function defaultFrom(seeded: ResolvedPrompt | null, task: AiTask): AiInstruction
 async function instructionsProjectOf(services: Services, organizationId: string) {
   const projects = await services.provider.projects.list(organizationId);
   return projects.find((project) => project.slug === INSTRUCTIONS_PROJECT_SLUG) ?? null;
-}
-
-async function organizationOverride(services: Services, organizationId: string, task: AiTask) {
-  const project = await instructionsProjectOf(services, organizationId);
-  if (!project) return null;
-  const summary = await services.provider.prompts.get(project.id, task);
-  if (!summary) return null;
-  const resolved = await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL });
-  return { projectId: project.id, summary, resolved };
 }
 
 /** A text prompt's template; a chat prompt's system messages (the instructions are a system prompt). */
@@ -168,8 +164,7 @@ export async function listInstructions(services: Services, organizationId: strin
       const fallback = defaultFrom(seeded, task);
       const own = overrides.get(task);
       const ownProduction = own && project ? await services.provider.prompts.resolve(project.id, task, { label: INSTRUCTIONS_LABEL }) : null;
-      const ownText = ownProduction ? textOf(ownProduction) : '';
-      const active: AiInstructions = ownProduction && ownText ? { text: ownText, source: 'organization', version: ownProduction.version.version } : fallback;
+      const active = ownInstructions(ownProduction) ?? fallback;
       const defaultUpdatedAt = seeded?.version.createdAt ?? null;
       return {
         task,
@@ -192,10 +187,12 @@ export async function listInstructions(services: Services, organizationId: strin
  * ConflictError `instructions_already_customized` when the organization has one.
  */
 export async function customizeInstructions(services: Services, ctx: WriteContext, organizationId: string, task: AiTask) {
-  const existing = await organizationOverride(services, organizationId, task);
-  if (existing) throw new ConflictError(`This organization already has its own ${task} prompt; edit it in its '${INSTRUCTIONS_PROJECT_SLUG}' project`, 'instructions_already_customized');
+  const found = await instructionsProjectOf(services, organizationId);
+  if (found && (await services.provider.prompts.get(found.id, task))) {
+    throw new ConflictError(`This organization already has its own ${task} prompt; edit it in its '${INSTRUCTIONS_PROJECT_SLUG}' project`, 'instructions_already_customized');
+  }
   const project =
-    (await instructionsProjectOf(services, organizationId)) ??
+    found ??
     (await services.provider.projects.create(ctx, organizationId, {
       name: 'AI instructions',
       slug: INSTRUCTIONS_PROJECT_SLUG,
@@ -214,7 +211,7 @@ export async function customizeInstructions(services: Services, ctx: WriteContex
 
 /** Goes back to the default: deletes the organization's own prompt for the task (its versions with it). */
 export async function resetInstructions(services: Services, ctx: WriteContext, organizationId: string, task: AiTask): Promise<void> {
-  const existing = await organizationOverride(services, organizationId, task);
-  if (!existing) throw new NotFoundError(`An organization prompt for ${task}`, 'instructions_not_customized');
-  await services.provider.prompts.delete(ctx, existing.projectId, task);
+  const project = await instructionsProjectOf(services, organizationId);
+  if (!project || !(await services.provider.prompts.get(project.id, task))) throw new NotFoundError(`An organization prompt for ${task}`, 'instructions_not_customized');
+  await services.provider.prompts.delete(ctx, project.id, task);
 }

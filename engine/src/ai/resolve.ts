@@ -87,7 +87,28 @@ async function usableKeys(providerKeys: ProviderKeyStore, organizationId: string
  * URL goes where the instance sends that provider's calls (OPENAI_BASE_URL, …); a custom key needs its base URL.
  */
 export async function resolveProvider(deps: ResolveDependencies, organizationId: string, requested?: AiProviderName): Promise<ResolvedProvider | null> {
+  return resolveFrom(deps, organizationId, await organizationAiInputs(deps, organizationId), requested);
+}
+
+/** What the resolution and the view of an organization read: its usable keys and its setting. */
+interface OrganizationAiInputs {
+  keys: ProviderKey[];
+  setting: OrganizationAiSetting;
+}
+
+async function organizationAiInputs(deps: ResolveDependencies, organizationId: string): Promise<OrganizationAiInputs> {
   const [keys, setting] = await Promise.all([usableKeys(deps.providerKeys, organizationId), deps.aiSettings.get(organizationId)]);
+  return { keys, setting };
+}
+
+/** The provider in use and the view of the organization's choice (the AI status), from one read of its keys and setting. */
+export async function organizationAiStatus(deps: ResolveDependencies, organizationId: string): Promise<{ resolved: ResolvedProvider | null; view: OrganizationAiView }> {
+  const inputs = await organizationAiInputs(deps, organizationId);
+  const resolved = await resolveFrom(deps, organizationId, inputs);
+  return { resolved, view: viewFrom(deps, inputs, resolved?.settings.name ?? null) };
+}
+
+async function resolveFrom(deps: ResolveDependencies, organizationId: string, { keys, setting }: OrganizationAiInputs, requested?: AiProviderName): Promise<ResolvedProvider | null> {
   const providerFor = async (name: AiProviderName): Promise<ResolvedProvider | null> => {
     const key = keys.find((candidate) => candidate.service === name);
     if (key) {
@@ -114,7 +135,10 @@ export async function resolveProvider(deps: ResolveDependencies, organizationId:
 
 /** The organization's setting, the providers it may choose from, and whether its choice still holds given what is in use. */
 export async function organizationAiView(deps: ResolveDependencies, organizationId: string, inUse: AiProviderName | null): Promise<OrganizationAiView> {
-  const [keys, setting] = await Promise.all([usableKeys(deps.providerKeys, organizationId), deps.aiSettings.get(organizationId)]);
+  return viewFrom(deps, await organizationAiInputs(deps, organizationId), inUse);
+}
+
+function viewFrom(deps: ResolveDependencies, { keys, setting }: OrganizationAiInputs, inUse: AiProviderName | null): OrganizationAiView {
   const available = aiProviderNames.flatMap((provider): AvailableProvider[] => {
     if (keys.some((key) => key.service === provider)) return [{ provider, source: 'organization', defaultModel: keyDefaultModel(deps.ai, provider) }];
     const settings = instanceSettings(deps.ai, provider);

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { AiDisabledError, ENABLE_AI_HINT } from './errors.js';
 import { meteredProvider, type CallOutcome } from './metered.js';
 import { createAiProvider, type ProviderOptions } from './providers.js';
-import { instanceSettings, organizationAiView, resolveProvider, type OrganizationAiView, type ProviderSource, type ResolveDependencies, type ResolvedProvider } from './resolve.js';
+import { instanceSettings, organizationAiStatus, organizationAiView, resolveProvider, type OrganizationAiView, type ProviderSource, type ResolveDependencies, type ResolvedProvider } from './resolve.js';
 import type { AiProvider, AiProviderName } from './types.js';
 
 /** Who a call is for and why: what the usage log records with it. */
@@ -67,8 +67,7 @@ export class AiService {
 
   /** Whether the organization has AI, and with what; its own choice and the providers it may choose from. */
   async status(organizationId: string): Promise<AiStatus> {
-    const resolved = await this.resolve(organizationId);
-    const view = await organizationAiView(this.resolveDependencies(), organizationId, resolved?.settings.name ?? null);
+    const { resolved, view } = await organizationAiStatus(this.resolveDependencies(), organizationId);
     if (!resolved) return { enabled: false, provider: null, source: null, defaultModel: null, hint: ENABLE_AI_HINT, ...view };
     return { enabled: true, provider: resolved.settings.name, source: resolved.source, defaultModel: resolved.settings.defaultModel, ...view };
   }
