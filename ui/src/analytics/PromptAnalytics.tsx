@@ -51,11 +51,11 @@ export function PromptAnalytics({ organizationId, projectId, promptKey, range }:
           <QueryFallback query={series} what="the charts" />
         ) : (
           <div className="chart-grid">
-            <TimeChart title="Volume" times={charts.times} series={charts.volume} formatValue={formatCount} testId="chart-volume" />
-            <TimeChart title="Latency" times={charts.times} series={charts.latency} formatValue={formatMs} testId="chart-latency" />
-            <TimeChart title="Error rate" times={charts.times} series={charts.errorRate} formatValue={formatPercent} testId="chart-errors" />
-            <TimeChart title="Tokens" times={charts.times} series={charts.tokens} formatValue={formatCount} testId="chart-tokens" />
-            <TimeChart title="Cost" times={charts.times} series={charts.cost} formatValue={formatUsd} testId="chart-cost" />
+            <TimeChart title="Volume" times={charts.times} series={charts.volume} formatValue={formatCount} minStep={1} testId="chart-volume" />
+            <TimeChart title="Latency" times={charts.times} series={charts.latency} formatValue={formatMs} minStep={1} testId="chart-latency" />
+            <TimeChart title="Error rate" times={charts.times} series={charts.errorRate} formatValue={formatPercent} minStep={0.0001} testId="chart-errors" />
+            <TimeChart title="Tokens" times={charts.times} series={charts.tokens} formatValue={formatCount} minStep={1} testId="chart-tokens" />
+            <TimeChart title="Cost" times={charts.times} series={charts.cost} formatValue={formatUsd} minStep={0.000001} testId="chart-cost" />
           </div>
         )}
       </Panel>

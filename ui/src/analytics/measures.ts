@@ -1,4 +1,4 @@
-/** How analytics numbers read: "1,234", "12.5%", "340 ms", "$0.0123". */
+/** How analytics numbers read: "1,234", "12.5%", "340 ms", "$0.0123", "$0.000014". */
 const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -8,7 +8,9 @@ export const formatPercent = (ratio: number) => `${decimal.format(ratio * 100)}%
 export const formatMs = (value: number | null) => (value === null ? '–' : value >= 10_000 ? `${decimal.format(value / 1000)} s` : `${whole.format(value)} ms`);
 export function formatUsd(value: number | null): string {
   if (value === null) return '–';
-  const digits = Math.abs(value) >= 1 ? 2 : 4;
+  // Cents for dollars, else four decimals — six for amounts under a cent (a few tokens' cost).
+  const magnitude = Math.abs(value);
+  const digits = magnitude >= 1 ? 2 : magnitude >= 0.01 || magnitude === 0 ? 4 : 6;
   return `${value < 0 ? '−' : ''}$${Math.abs(value).toFixed(digits)}`;
 }
 
