@@ -1,6 +1,10 @@
 import { isOwnDatabaseUnavailable } from './data/postgres/database.js';
 import type { Logger } from './logger.js';
 
+/** What the engine logs when it rides out a rejection left by background work during a database outage. */
+export const LOST_DATABASE_REJECTION_MESSAGE =
+  'Unhandled rejection from a lost database connection (background work while PostgreSQL was away); the engine keeps running';
+
 /**
  * The engine's `unhandledRejection` listener. pg-boss records a finished job's completion or failure
  * without awaiting it (pg-boss 10, `Manager.watch`), so a job that ends while the database is away
@@ -13,7 +17,7 @@ import type { Logger } from './logger.js';
 export function unhandledRejectionListener(logger: Logger): (reason: unknown) => void {
   return (reason) => {
     if (isOwnDatabaseUnavailable(reason)) {
-      logger.error({ err: reason }, 'Unhandled rejection from a lost database connection (background work while PostgreSQL was away); the engine keeps running');
+      logger.error({ err: reason }, LOST_DATABASE_REJECTION_MESSAGE);
       return;
     }
     throw reason;

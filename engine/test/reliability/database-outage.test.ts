@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/data/embedded/server.js';
+import { LOST_DATABASE_REJECTION_MESSAGE } from '../../src/unhandled-rejections.js';
 import { findFreePort, startEngine } from '../helpers/engine-process.js';
 import { countSpans, engineEnv, sleep, streamingClient, streamSpans } from './span-stream.js';
 
@@ -86,7 +87,10 @@ describe('PostgreSQL stopped while the SDK streams spans (issue 7)', () => {
       const expected = [...stream.spanIds, ...probeIds];
       const count = await countSpans(server.databaseUrl, expected);
       expect(count).toEqual({ rows: expected.length, distinct: expected.length, total: expected.length });
-      expect(engine.output()).not.toMatch(/uncaught|unhandled/i);
+      // A job that finished during the outage leaves pg-boss's unawaited completion rejected; the engine's
+      // listener logs that line and keeps running. Nothing else may be uncaught or unhandled.
+      const otherLines = engine.output().split('\n').filter((line) => !line.includes(LOST_DATABASE_REJECTION_MESSAGE));
+      expect(otherLines.join('\n')).not.toMatch(/uncaught|unhandled/i);
     } catch (error) {
       throw new Error(`${(error as Error).message}\nEngine output:\n${engine.output().slice(-4_000)}`, { cause: error });
     } finally {
