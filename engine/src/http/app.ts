@@ -13,6 +13,7 @@ import { assertSameOrigin } from '../auth/session-cookie.js';
 import { systemRoutes } from '../system/routes.js';
 import { featureRoutes } from './routes.js';
 import { requestIdFrom } from './request-id.js';
+import { requestLogLevel } from './request-line.js';
 import { createFastLane } from '../prompts/fast-lane.js';
 import { createIngestLane } from '../traces/ingest-lane.js';
 import { errorHandler } from './error-handler.js';
@@ -89,7 +90,7 @@ export function createApp(services: Services, options: AppOptions = {}): EngineA
     pinoHttp({
       // The request id (`req.id`, and the X-Request-Id header) is set by `handler` below, before the fast lane.
       logger,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) => requestLogLevel(res.statusCode, error),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       quietReqLogger: true,
       // Method, path and status only: headers carry credentials and query strings may carry content.

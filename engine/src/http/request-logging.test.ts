@@ -114,8 +114,27 @@ describe('request logging', () => {
     expectEachCarries(full.written, full.requestId);
     expect(full.requestId).not.toBe(fast.requestId);
 
+    // The fast lane's own completion line has the fields and level pino-http's has.
+    const completion = (written: typeof lines) => written.map(({ line }) => line).find((line) => line.msg === 'request completed');
+    const fastLine = completion(fast.written)!;
+    const fullLine = completion(full.written)!;
+    expect(Object.keys(fastLine).sort()).toEqual(Object.keys(fullLine).sort());
+    expect(fastLine).toMatchObject({ level: 30, req: { method: 'GET', path: '/api/v1/prompts/hello' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+
     const from = lines.length;
     logger.info('between requests');
     expect(lines.slice(from).map(({ line }) => line.reqId)).toEqual([undefined]);
+  });
+
+  it('logs the ingestion lane\'s answers as the full routes do: info when accepted, a warning for a client mistake', async () => {
+    const url = await serve();
+    const post = (batch: unknown) =>
+      fetch(`${url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ batch }) });
+    const event = { id: 'log-1', timestamp: new Date().toISOString(), type: 'trace-create', body: { id: 'log-trace' } };
+    const accepted = await linesOf(() => post([event]));
+    expectEachCarries(accepted.written, accepted.requestId);
+    expect(accepted.written.at(-1)!.line).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'POST', path: '/api/v1/ingest' }, res: { statusCode: 207 } });
+    const refused = await linesOf(() => post('not a list'));
+    expect(refused.written.at(-1)!.line).toMatchObject({ level: 40, msg: 'request completed', res: { statusCode: 400 } });
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { logRequestLine } from '../http/request-line.js';
 import type { Services } from '../http/services.js';
 import type { ResolvedPrompt } from '../data/prompts.js';
 import { etagOf, toResolvedView } from './service.js';
@@ -60,9 +61,7 @@ export function createFastLane(services: Services, securityHeaders: Record<strin
     } else {
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     }
-    if (services.logger.isLevelEnabled('info')) {
-      services.logger.info({ reqId: requestId, req: { method: 'GET', path: req.url.split('?')[0] }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) }, 'request completed');
-    }
+    logRequestLine(services.logger, { requestId, method: 'GET', path: match[0], statusCode: res.statusCode, started });
     return true;
   };
 }

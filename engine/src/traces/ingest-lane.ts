@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { answerTo } from '../http/error-handler.js';
 import { DEFAULT_BODY_LIMIT_BYTES, type AnyRouteDefinition } from '../http/registry.js';
+import { logRequestLine } from '../http/request-line.js';
 import type { Services } from '../http/services.js';
 import { parsePart } from '../http/validate.js';
 import { INGEST_PATH } from './routes.js';
@@ -59,12 +60,7 @@ export function createIngestLane(services: Services, routes: AnyRouteDefinition[
       status = answer.status;
       send(res, status, answer.body, answer.retryAfterSeconds === null ? {} : { 'Retry-After': String(answer.retryAfterSeconds) });
     }
-    // The line pino-http writes for the full routes (app.ts).
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    if (logger.isLevelEnabled(level)) {
-      const line = { reqId: requestId, req: { method: 'POST', path }, res: { statusCode: status }, responseTime: Math.round(performance.now() - started) };
-      logger[level](line, status >= 500 ? 'request errored' : 'request completed');
-    }
+    logRequestLine(logger, { requestId, method: 'POST', path, statusCode: status, started });
     return true;
   };
 }
