@@ -41,7 +41,7 @@ describe('analytics in a browser', () => {
           id: `${trace.id}-span`,
           timestamp: startTime,
           type: 'span-create',
-          body: { id: `${trace.id}-llm`, traceId: trace.id, type: 'llm_call', model: 'gpt-4o-mini', usage: { inputTokens: 100, outputTokens: 50 }, costUsd: 0.01, startTime, endTime: end, status: trace.status === 'error' ? 'error' : 'ok' },
+          body: { id: `${trace.id}-llm`, traceId: trace.id, type: 'llm_call', model: 'gpt-4o-mini', usage: { inputTokens: 100, outputTokens: 50 }, costUsd: 0.000026, startTime, endTime: end, status: trace.status === 'error' ? 'error' : 'ok' },
         },
       ];
     });
@@ -68,7 +68,10 @@ describe('analytics in a browser', () => {
     expect(await page.getByTestId('stat-spans').locator('.stat-value').textContent()).toBe('5');
     expect(await page.getByTestId('stat-error-rate').locator('.stat-value').textContent()).toBe('20%');
     expect(await page.getByTestId('stat-tokens').locator('.stat-value').textContent()).toBe('750');
-    expect(await page.getByTestId('stat-cost').locator('.stat-value').textContent()).toBe('$0.0500');
+    // A few tokens' cost, under a cent, reads with six decimals, and every figure fits its card.
+    expect(await page.getByTestId('stat-cost').locator('.stat-value').textContent()).toBe('$0.000130');
+    const overflowing = await page.getByTestId('analytics-overview').locator('.stat-value').evaluateAll((values) => values.filter((value) => value.scrollWidth > value.clientWidth).map((value) => value.textContent));
+    expect(overflowing).toEqual([]);
     expect(await page.getByTestId('analytics-prompt').inputValue()).toBe(promptKey);
 
     await page.getByTestId('chart-volume').locator('canvas').waitFor();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { EmptyState } from '../app/EmptyState';
 import { PageShell } from '../app/PageShell';
@@ -81,7 +81,9 @@ function OverviewCards({ overview }: { overview: ProjectOverview }) {
       {cards.map((card) => (
         <div key={card.id} className="stat-card" data-testid={`stat-${card.id}`}>
           <dt>{card.label}</dt>
-          <dd className="stat-value">{card.value}</dd>
+          <dd className="stat-value" style={{ '--chars': card.value.length } as CSSProperties}>
+            {card.value}
+          </dd>
           {card.detail && <dd className="stat-detail">{card.detail}</dd>}
         </div>
       ))}

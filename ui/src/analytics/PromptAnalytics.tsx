@@ -3,7 +3,7 @@ import { Panel } from '../app/Panel';
 import { QueryFallback, Table } from '../app/Table';
 import { formatDateTime } from '../app/format';
 import { usePromptSeries, usePromptVersions, type SeriesPoint, type TimeRange } from './api';
-import { formatCount, formatMs, formatPercent, formatUsd } from './measures';
+import { formatCount, formatMs, formatPercent, formatUsd, formatUsdTicks } from './measures';
 import { TimeChart, type ChartSeries } from './TimeChart';
 import { VersionComparison } from './VersionComparison';
 
@@ -55,7 +55,7 @@ export function PromptAnalytics({ organizationId, projectId, promptKey, range }:
             <TimeChart title="Latency" times={charts.times} series={charts.latency} formatValue={formatMs} minStep={1} testId="chart-latency" />
             <TimeChart title="Error rate" times={charts.times} series={charts.errorRate} formatValue={formatPercent} minStep={0.0001} testId="chart-errors" />
             <TimeChart title="Tokens" times={charts.times} series={charts.tokens} formatValue={formatCount} minStep={1} testId="chart-tokens" />
-            <TimeChart title="Cost" times={charts.times} series={charts.cost} formatValue={formatUsd} minStep={0.000001} testId="chart-cost" />
+            <TimeChart title="Cost" times={charts.times} series={charts.cost} formatValue={formatUsd} formatTicks={formatUsdTicks} minStep={0.000001} testId="chart-cost" />
           </div>
         )}
       </Panel>

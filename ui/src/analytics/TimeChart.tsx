@@ -16,6 +16,8 @@ interface TimeChartProps {
   series: ChartSeries[];
   /** Formats the y axis and the legend's values. */
   formatValue?: (value: number) => string;
+  /** Formats the y axis's labels together (one number of decimals for all), in place of formatValue. */
+  formatTicks?: (ticks: number[]) => string[];
   /** The smallest y-axis step `formatValue` tells apart (1 for whole milliseconds): finer ticks would repeat a label. */
   minStep?: number;
   height?: number;
@@ -33,7 +35,7 @@ function stepsFrom(min: number): number[] {
   return steps;
 }
 
-export function TimeChart({ title, times, series, formatValue = String, minStep, height = 220, testId }: TimeChartProps) {
+export function TimeChart({ title, times, series, formatValue = String, formatTicks, minStep, height = 220, testId }: TimeChartProps) {
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -44,7 +46,7 @@ export function TimeChart({ title, times, series, formatValue = String, minStep,
       width: Math.max(element.clientWidth, 300),
       height,
       series: [{}, ...series.map((line) => ({ label: line.label, stroke: line.color, width: 2, spanGaps: false, value: (_chart: uPlot, value: number | null) => format(value) }))],
-      axes: [{}, { values: (_chart, ticks) => ticks.map((tick) => format(tick)), size: axisWidth, ...(minStep !== undefined && { incrs: stepsFrom(minStep) }) }],
+      axes: [{}, { values: (_chart, ticks) => (formatTicks ? formatTicks(ticks) : ticks.map((tick) => format(tick))), size: axisWidth, ...(minStep !== undefined && { incrs: stepsFrom(minStep) }) }],
       scales: { y: { range: (_chart, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       legend: { live: true },
     };
@@ -56,7 +58,7 @@ export function TimeChart({ title, times, series, formatValue = String, minStep,
       resize.disconnect();
       chart.destroy();
     };
-  }, [times, series, formatValue, minStep, height]);
+  }, [times, series, formatValue, formatTicks, minStep, height]);
 
   return (
     <figure className="chart" data-testid={testId}>

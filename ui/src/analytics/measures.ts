@@ -21,3 +21,14 @@ export function formatDelta(value: number | null, format: (value: number) => str
   const text = format(Math.abs(value));
   return value > 0 ? `+${text}` : `−${text}`;
 }
+
+/**
+ * A dollar axis's tick labels, all with as many decimals as the finest tick needs (two at least, six
+ * at most): "$0.00000, $0.00002, $0.00004" rather than "$0.0000, $0.000020", and "$0.00, $0.50, $1.00".
+ */
+export function formatUsdTicks(ticks: number[]): string[] {
+  const exactAt = (digits: number) => ticks.every((tick) => Math.abs(tick * 10 ** digits - Math.round(tick * 10 ** digits)) < 1e-6);
+  let digits = 2;
+  while (digits < 6 && !exactAt(digits)) digits += 1;
+  return ticks.map((tick) => `${tick < 0 ? '−' : ''}$${Math.abs(tick).toFixed(digits)}`);
+}
