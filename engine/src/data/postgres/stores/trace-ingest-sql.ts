@@ -110,7 +110,9 @@ const TRACE_END = "coalesce(t.ended_at, greatest(t.started_at + t.latency_ms * i
 
 /**
  * Inserts the spans (`$2` rows, `$3` how many) that do not exist and adds them to their traces'
- * counters; returns the span ids inserted (null when all were) and the traces to recount.
+ * counters; returns the span ids inserted (null when all were) and the traces to recount. A trace
+ * that names no model of its own takes its first model span's (the SDK puts the model on generations),
+ * so it lists and filters by model as a trace sent with one does.
  */
 export const INSERT_SPANS = statement('insert_spans', `
     with inserted as (
@@ -124,12 +126,13 @@ export const INSERT_SPANS = statement('insert_spans', `
       from jsonb_to_recordset($2::jsonb) as r(${SPAN_COLUMNS})
       order by r.span_id
       on conflict (project_id, span_id) do nothing
-      returning span_id, trace_id, status, input_tokens, output_tokens, cost, started_at,
+      returning span_id, trace_id, status, model, input_tokens, output_tokens, cost, started_at,
         ${spanEnd('started_at', 'ended_at', 'duration_ms')} as ends_at
     ), added as (
       select trace_id, count(*)::int as spans, (count(*) filter (where status = 'error'))::int as errors,
         coalesce(sum(input_tokens), 0)::bigint as input_tokens, coalesce(sum(output_tokens), 0)::bigint as output_tokens,
-        coalesce(sum(cost), 0) as cost, min(started_at) as first_start, max(ends_at) as last_end
+        coalesce(sum(cost), 0) as cost, min(started_at) as first_start, max(ends_at) as last_end,
+        (array_agg(model order by started_at, span_id) filter (where model is not null))[1] as model
       from inserted group by trace_id
     ), prior as (
       select t.id from traces t where t.id = any(array(select trace_id from added)) and t.ended_at is null and t.latency_ms = 0
@@ -143,6 +146,7 @@ export const INSERT_SPANS = statement('insert_spans', `
         started_at = ${NEW_TRACE_START},
         latency_ms = case when ${TRACE_END} is not null then ${millisBetween(NEW_TRACE_START, TRACE_END)} end,
         status = case when a.errors > 0 then 'error' else t.status end,
+        model = coalesce(t.model, a.model),
         updated_at = now()
       from added a
       where t.id = a.trace_id and t.id = any(array(select trace_id from added))
