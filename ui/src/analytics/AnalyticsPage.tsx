@@ -1,6 +1,7 @@
 import { useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { EmptyState } from '../app/EmptyState';
+import { formatCountOf } from '../app/format';
 import { PageShell } from '../app/PageShell';
 import { QueryFallback } from '../app/Table';
 import { RequireOrganization } from '../orgs/RequireOrganization';
@@ -74,7 +75,7 @@ function OverviewCards({ overview }: { overview: ProjectOverview }) {
     { id: 'latency', label: 'Avg latency', value: formatMs(overview.avgLatencyMs), detail: `p95 ${formatMs(overview.p95LatencyMs)}` },
     { id: 'tokens', label: 'Tokens', value: formatCount(overview.inputTokens + overview.outputTokens), detail: `${formatCount(overview.inputTokens)} in · ${formatCount(overview.outputTokens)} out` },
     { id: 'cost', label: 'Cost', value: formatUsd(overview.costUsd) },
-    { id: 'prompts', label: 'Prompts', value: formatCount(overview.prompts), detail: `${formatCount(overview.users)} users · ${formatCount(overview.sessions)} sessions` },
+    { id: 'prompts', label: 'Prompts', value: formatCount(overview.prompts), detail: `${formatCountOf(overview.users, 'user')} · ${formatCountOf(overview.sessions, 'session')}` },
   ];
   return (
     <dl className="stat-cards" data-testid="analytics-overview">

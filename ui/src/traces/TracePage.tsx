@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
-import { formatDateTime } from '../app/format';
+import { formatCountOf, formatDateTime } from '../app/format';
 import { PageShell } from '../app/PageShell';
 import { Panel } from '../app/Panel';
 import { QueryFallback } from '../app/Table';
@@ -81,7 +81,7 @@ function LoadedTrace({ organizationId, projectId, traceId }: { organizationId: s
           invalidates={tracesKey(organizationId, projectId)}
           successMessage={`Deleted trace ${traceId}`}
         >
-          <p>The trace and its {trace.data.spanCount} spans are deleted. This cannot be undone.</p>
+          <p>The trace and its {formatCountOf(trace.data.spanCount, 'span')} are deleted. This cannot be undone.</p>
         </ConfirmDialog>
       )}
     </>

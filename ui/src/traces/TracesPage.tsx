@@ -4,7 +4,7 @@ import { apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { CopyBlock } from '../app/CopyField';
 import { EmptyState } from '../app/EmptyState';
-import { formatDateTime } from '../app/format';
+import { formatCountOf, formatDateTime } from '../app/format';
 import { PageShell } from '../app/PageShell';
 import { Panel } from '../app/Panel';
 import { QueryFallback, Table } from '../app/Table';
@@ -64,7 +64,7 @@ function TraceExplorer() {
           confirmLabel="Clear logs"
           action={(confirmSlug) => apiSend<{ deleted: number }>('POST', `${tracesPath(organization.id, project.id)}/clear`, { confirmSlug })}
           invalidates={tracesKey(organization.id, project.id)}
-          successMessage={(result) => `Deleted ${result.deleted} traces`}
+          successMessage={(result) => `Deleted ${formatCountOf(result.deleted, 'trace')}`}
           typeToConfirm={project.slug}
         >
           <p>Every trace and span of this project is deleted. Analytics lose their history. This cannot be undone.</p>
