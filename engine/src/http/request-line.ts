@@ -7,7 +7,8 @@ export function requestLogLevel(statusCode: number, error?: unknown): 'error' | 
 
 /**
  * The line pino-http writes for the full routes (app.ts), written by a fast lane that answers before
- * Express sees the request: the same fields and messages, so the log reads alike whichever way it went.
+ * Express sees the request: the same fields, level and message, so the log reads alike whichever way
+ * it went (pino-http also adds an `err` to a 5xx line; the lane's failure is logged where it happened).
  */
 export function logRequestLine(logger: Logger, line: { requestId: string; method: string; path: string; statusCode: number; started: number }): void {
   const level = requestLogLevel(line.statusCode);

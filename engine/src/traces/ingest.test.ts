@@ -156,28 +156,34 @@ describe('trace ingestion through /api/v1/ingest', () => {
     expect(await trace('late')).toMatchObject({ name: 'Late trace', status: 'completed', spanCount: 1, outputTokens: 4, startedAt: at(9), latencyMs: 6000, metadata: { plan: 'pro', region: 'eu' } });
   });
 
-  it("gives a trace that names no model its first model span's, as the SDK sends generations; a trace's own model stays", async () => {
+  it("gives a trace sent without a model its earliest model span's, also one added by a span-update; a trace's own model stays", async () => {
     await ingest([
       traceEvent('trace-create', { id: 'sdk-turn', startTime: at(0) }),
-      spanEvent('span-create', { id: 'sdk-turn-tool', traceId: 'sdk-turn', type: 'tool_call', startTime: at(1) }),
-      spanEvent('span-create', { id: 'sdk-turn-2', traceId: 'sdk-turn', type: 'llm_call', model: 'claude-haiku-4-5', startTime: at(3) }),
-      spanEvent('span-create', { id: 'sdk-turn-1', traceId: 'sdk-turn', type: 'llm_call', model: 'gpt-4o-mini', startTime: at(2) }),
+      spanEvent('span-create', { id: 'sdk-turn-a-tool', traceId: 'sdk-turn', type: 'tool_call', startTime: at(1) }),
+      // Ids sort against start times: the earliest start decides, not the id.
+      spanEvent('span-create', { id: 'sdk-turn-b', traceId: 'sdk-turn', type: 'llm_call', model: 'claude-haiku-4-5', startTime: at(3) }),
+      spanEvent('span-create', { id: 'sdk-turn-c', traceId: 'sdk-turn', type: 'llm_call', model: 'gpt-5-nano', startTime: at(2) }),
       traceEvent('trace-create', { id: 'own-model', model: 'gpt-4.1', startTime: at(0) }),
-      spanEvent('span-create', { id: 'own-model-1', traceId: 'own-model', type: 'llm_call', model: 'gpt-4o-mini', startTime: at(1) }),
+      spanEvent('span-create', { id: 'own-model-1', traceId: 'own-model', type: 'llm_call', model: 'mistral-small', startTime: at(1) }),
     ]);
-    expect((await trace('sdk-turn')).model).toBe('gpt-4o-mini');
+    expect((await trace('sdk-turn')).model).toBe('gpt-5-nano');
     expect((await trace('own-model')).model).toBe('gpt-4.1');
-    // A later span with another model does not change it; a trace-update naming one does.
-    await ingest([spanEvent('span-create', { id: 'sdk-turn-0', traceId: 'sdk-turn', model: 'o3', startTime: at(0) })]);
-    expect((await trace('sdk-turn')).model).toBe('gpt-4o-mini');
-    await ingest([traceEvent('trace-update', { id: 'sdk-turn', model: 'o3' })]);
-    expect((await trace('sdk-turn')).model).toBe('o3');
-    // A trace of spans without a model has none.
-    await ingest([spanEvent('span-create', { id: 'no-model-1', traceId: 'no-model', startTime: at(1) })]);
-    expect((await trace('no-model')).model).toBeNull();
+    const listed = async (model: string) =>
+      ((await (await call(`/api/v1/traces?model=${model}&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(59))}`)).json()) as { traces: Array<{ traceId: string }> }).traces.map((entry) => entry.traceId);
+    expect(await listed('gpt-5-nano')).toEqual(['sdk-turn']);
 
-    const listed = (await (await call(`/api/v1/traces?model=gpt-4.1&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(59))}`)).json()) as { traces: Array<{ traceId: string }> };
-    expect(listed.traces.map((entry) => entry.traceId)).toEqual(['own-model']);
+    // Once it has one, a span arriving later that started earlier does not change it; a trace-update naming a model does.
+    await ingest([spanEvent('span-create', { id: 'sdk-turn-d', traceId: 'sdk-turn', model: 'o3', startTime: at(0) })]);
+    expect((await trace('sdk-turn')).model).toBe('gpt-5-nano');
+    await ingest([traceEvent('trace-update', { id: 'sdk-turn', model: 'gemini-2.5-flash' })]);
+    expect((await trace('sdk-turn')).model).toBe('gemini-2.5-flash');
+
+    // A generation created without its model and given it by an update.
+    await ingest([spanEvent('span-create', { id: 'later-model-1', traceId: 'later-model', type: 'llm_call', startTime: at(1) })]);
+    expect((await trace('later-model')).model).toBeNull();
+    await ingest([spanEvent('span-update', { id: 'later-model-1', traceId: 'later-model', model: 'llama3.1' })]);
+    expect((await trace('later-model')).model).toBe('llama3.1');
+    expect(await listed('llama3.1')).toEqual(['later-model']);
   });
 
   it('completes an active trace that is given an end time without a status', async () => {

@@ -258,7 +258,11 @@ function mapSpan(span: OtlpSpan, resource: Map<string, JsonValue>, scope: string
   return { body, attributes: values, resource, start };
 }
 
-/** The trace's fields from its spans in this request: the root span's name and times, the first span that names each field. */
+/**
+ * The trace's fields from its spans in this request: the root span's name and times, the first span
+ * that names each field. Not the model: ingestion gives the trace its earliest model span's, as it
+ * does for the SDK's traces.
+ */
 function traceBody(traceId: string, spans: MappedSpan[]): TraceBody {
   const root = spans.find((span) => span.body.parentSpanId === undefined);
   const ordered = root ? [root, ...spans.filter((span) => span !== root)] : spans;
@@ -269,7 +273,6 @@ function traceBody(traceId: string, spans: MappedSpan[]): TraceBody {
     id: traceId,
     promptKey: first((span) => textAttribute(span.attributes, INGEST_LIMITS.promptKeyLength, 'forprompt.prompt.key')),
     promptVersion,
-    model: first((span) => span.body.model),
     source: first((span) => textAttribute(span.resource, INGEST_LIMITS.sourceLength, 'deployment.environment.name', 'deployment.environment')),
     userId: first((span) => textAttribute(span.attributes, INGEST_LIMITS.userIdLength, 'user.id') ?? textAttribute(span.resource, INGEST_LIMITS.userIdLength, 'user.id')),
     sessionId: first((span) => textAttribute(span.attributes, INGEST_LIMITS.userIdLength, 'session.id') ?? textAttribute(span.resource, INGEST_LIMITS.userIdLength, 'session.id')),

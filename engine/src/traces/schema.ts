@@ -89,7 +89,7 @@ export const traceSummaryView = z.object({
   name: z.string().nullable(),
   promptKey: z.string().nullable(),
   promptVersion: z.int().nullable(),
-  model: z.string().nullable(),
+  model: z.string().nullable().describe("The model the trace was sent with, else that of its earliest span naming one"),
   source: z.string().nullable(),
   status: traceStatus.describe('`error` when any span failed'),
   userId: z.string().nullable(),

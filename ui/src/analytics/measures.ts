@@ -1,17 +1,20 @@
+import { formatCount } from '../app/format';
+
 /** How analytics numbers read: "1,234", "12.5%", "340 ms", "$0.0123", "$0.000014". */
-const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
-export const formatCount = (value: number) => whole.format(value);
+export { formatCount };
 export const formatDecimal = (value: number) => decimal.format(value);
 export const formatPercent = (ratio: number) => `${decimal.format(ratio * 100)}%`;
-export const formatMs = (value: number | null) => (value === null ? '–' : value >= 10_000 ? `${decimal.format(value / 1000)} s` : `${whole.format(value)} ms`);
+export const formatMs = (value: number | null) => (value === null ? '–' : value >= 10_000 ? `${decimal.format(value / 1000)} s` : `${formatCount(value)} ms`);
+
+/** "$0.25", "−$1.50": dollars with `digits` decimals. */
+const usd = (value: number, digits: number) => `${value < 0 ? '−' : ''}$${Math.abs(value).toFixed(digits)}`;
 export function formatUsd(value: number | null): string {
   if (value === null) return '–';
   // Cents for dollars, else four decimals — six for amounts under a cent (a few tokens' cost).
   const magnitude = Math.abs(value);
-  const digits = magnitude >= 1 ? 2 : magnitude >= 0.01 || magnitude === 0 ? 4 : 6;
-  return `${value < 0 ? '−' : ''}$${Math.abs(value).toFixed(digits)}`;
+  return usd(value, magnitude >= 1 ? 2 : magnitude >= 0.01 || magnitude === 0 ? 4 : 6);
 }
 
 /** A difference with its sign ("+12 ms", "−2.5%"). */
@@ -30,5 +33,5 @@ export function formatUsdTicks(ticks: number[]): string[] {
   const exactAt = (digits: number) => ticks.every((tick) => Math.abs(tick * 10 ** digits - Math.round(tick * 10 ** digits)) < 1e-6);
   let digits = 2;
   while (digits < 6 && !exactAt(digits)) digits += 1;
-  return ticks.map((tick) => `${tick < 0 ? '−' : ''}$${Math.abs(tick).toFixed(digits)}`);
+  return ticks.map((tick) => usd(tick, digits));
 }

@@ -3,8 +3,10 @@ const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
+/** "1,234". */
+export const formatCount = (value: number) => whole.format(value);
 /** A count with its noun: "1 user", "2 users", "1,204 sessions". */
-export const formatCountOf = (value: number, noun: string) => `${whole.format(value)} ${noun}${value === 1 ? '' : 's'}`;
+export const formatCountOf = (value: number, noun: string) => `${formatCount(value)} ${noun}${value === 1 ? '' : 's'}`;
 
 /** "Mar 4, 2026, 2:05 PM" from an ISO timestamp the engine sent. */
 export function formatDateTime(iso: string): string {

@@ -5,6 +5,7 @@ import { Dialog, DialogActions } from '../app/Dialog';
 import { Field } from '../app/Field';
 import { FormError } from '../app/FormError';
 import { useToast } from '../app/Toasts';
+import { formatCountOf } from '../app/format';
 import { promptsKey } from './api';
 import { bundlePath, type ImportOptions, type ImportReport } from './bundle';
 import { ImportReportTable } from './ImportReportTable';
@@ -114,7 +115,7 @@ export function ImportDialog({ organizationId, projectId, projectName, onClose }
           </button>
           {!imported && (
             <button type="submit" className="button" disabled={run.isPending || !report?.dryRun || importable === 0} data-testid="import-submit">
-              {importable > 0 ? `Import ${importable === 1 ? '1 prompt' : `${importable} prompts`}` : 'Import'}
+              {importable > 0 ? `Import ${formatCountOf(importable, 'prompt')}` : 'Import'}
             </button>
           )}
         </DialogActions>

@@ -9,7 +9,7 @@ import type { AiEditTurn, HandedInstruction } from '../editing/AiEditPanel';
 import { ApiError, apiSend } from '../app/api';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { EmptyState } from '../app/EmptyState';
-import { formatRelative } from '../app/format';
+import { formatCountOf, formatRelative } from '../app/format';
 import { PageShell } from '../app/PageShell';
 import { Panel } from '../app/Panel';
 import { QueryFallback } from '../app/Table';
@@ -193,7 +193,7 @@ function PromptView({ organizationId, projectId, detail }: { organizationId: str
           successMessage={`Deleted ${prompt.key}`}
         >
           <p>
-            All {versions.length === 1 ? '1 version' : `${versions.length} versions`} and the deploy history go with it. This cannot be undone.
+            All {formatCountOf(versions.length, 'version')} and the deploy history go with it. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -5,6 +5,7 @@ import { Field } from '../app/Field';
 import { Panel } from '../app/Panel';
 import { QueryFallback } from '../app/Table';
 import { useToast } from '../app/Toasts';
+import { formatCountOf } from '../app/format';
 import { usePermission, useWorkspace } from '../orgs/Workspace';
 import { ProjectSelector } from '../projects/ProjectSelector';
 
@@ -42,7 +43,7 @@ function RetentionForm({ organizationId, projectId, canChange }: { organizationI
     mutationFn: (retentionDays: number | null) => apiSend<Retention>('PATCH', retentionPath(organizationId, projectId), { retentionDays }),
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: retentionKey(organizationId, projectId) });
-      toast.success(saved.retentionDays === null ? 'Traces are kept forever' : `Traces are kept ${saved.retentionDays} days`);
+      toast.success(saved.retentionDays === null ? 'Traces are kept forever' : `Traces are kept ${formatCountOf(saved.retentionDays, 'day')}`);
     },
   });
   if (!current.isSuccess) return <QueryFallback query={current} what="the retention" />;

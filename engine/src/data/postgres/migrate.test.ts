@@ -122,41 +122,6 @@ describe('runMigrations', () => {
     }
   });
 
-  it("gives traces stored before 0017 without a model their first model span's, and leaves the others", async () => {
-    const database = await createEmptyDatabase();
-    databases.push(database.name);
-    const pool = new pg.Pool({ connectionString: database.url });
-    try {
-      await runMigrations(pool, logger, { target: '0016_ingest_write_path' });
-      const { rows: projectRows } = await pool.query<{ id: string }>(
-        "with o as (insert into organizations (name, slug) values ('O', 'o') returning id) insert into projects (organization_id, name, slug) select id, 'P', 'p' from o returning id",
-      );
-      const projectId = projectRows[0]!.id;
-      const traceOf = async (traceId: string, model: string | null) =>
-        (await pool.query<{ id: string }>('insert into traces (project_id, trace_id, model) values ($1, $2, $3) returning id', [projectId, traceId, model])).rows[0]!.id;
-      const spanOf = (traceUuid: string, spanId: string, model: string | null, second: number) =>
-        pool.query("insert into spans (project_id, trace_id, span_id, type, model, started_at) values ($1, $2, $3, 'llm_call', $4, $5)", [projectId, traceUuid, spanId, model, new Date(Date.UTC(2026, 0, 1, 0, 0, second))]);
-      const sdk = await traceOf('sdk', null);
-      await spanOf(sdk, 'sdk-tool', null, 0);
-      await spanOf(sdk, 'sdk-late', 'o3', 9);
-      await spanOf(sdk, 'sdk-first', 'gpt-4o-mini', 5);
-      const own = await traceOf('own', 'gpt-4.1');
-      await spanOf(own, 'own-1', 'gpt-4o-mini', 1);
-      const bare = await traceOf('bare', null);
-      await spanOf(bare, 'bare-1', null, 1);
-
-      await runMigrations(pool, logger);
-      const { rows } = await pool.query<{ trace_id: string; model: string | null }>('select trace_id, model from traces order by trace_id');
-      expect(rows).toEqual([
-        { trace_id: 'bare', model: null },
-        { trace_id: 'own', model: 'gpt-4.1' },
-        { trace_id: 'sdk', model: 'gpt-4o-mini' },
-      ]);
-    } finally {
-      await pool.end();
-    }
-  });
-
   it('uses no syntax newer than PostgreSQL 14 (the oldest server we support)', () => {
     const newer = [/NULLS\s+NOT\s+DISTINCT/i, /^\s*MERGE\s+INTO/im, /\bJSON_TABLE\s*\(/i, /\bJSON_EXISTS\s*\(/i, /\bsecurity_invoker\b/i];
     for (const file of fs.readdirSync(migrationsFolder).filter((name) => name.endsWith('.sql'))) {
