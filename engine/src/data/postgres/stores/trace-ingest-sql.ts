@@ -40,12 +40,6 @@ const millisBetween = (from: string, to: string) => `least(greatest(round(extrac
 const derivedDuration = (start: string, end: string) => `case when ${end} is not null then ${millisBetween(start, end)} end`;
 /** `column = coalesce(r.column, table.column)` for each column: a field the event sent replaces the stored one. */
 const sentOrStored = (table: string, columns: string[]) => columns.map((column) => `${column} = coalesce(r.${column}, ${table}.${column})`).join(',\n      ');
-/**
- * The model a trace sent without one takes: its earliest-starting span's that names one, among the
- * spans aggregated (`alias`). Set only while the trace has none, so it is the earliest of the spans
- * stored when the first of them arrived; a trace's own model, sent or updated, replaces it.
- */
-const firstModel = (alias: string) => `(array_agg(${alias}.model order by ${alias}.started_at, ${alias}.span_id) filter (where ${alias}.model is not null))[1]`;
 /** When a span ends: its end time, or its start plus its duration. */
 const spanEnd = (start: string, end: string, duration: string) => `coalesce(${end}, ${start} + ${duration} * interval '1 millisecond')`;
 
@@ -116,8 +110,11 @@ const TRACE_END = "coalesce(t.ended_at, greatest(t.started_at + t.latency_ms * i
 
 /**
  * Inserts the spans (`$2` rows, `$3` how many) that do not exist and adds them to their traces'
- * counters (and a trace without a model their first one: the SDK and OpenTelemetry put the model on
- * generations); returns the span ids inserted (null when all were) and the traces to recount.
+ * counters; returns the span ids inserted (null when all were) and the traces to recount. A trace
+ * without a model takes its earliest-starting span's that names one (the SDK and OpenTelemetry put
+ * the model on generations), set only while it has none: the earliest of the spans stored when the
+ * first of them arrived. A trace's own model, sent or updated, replaces it; RECOUNT_TRACES gives one
+ * to a trace whose span was given a model by an update.
  */
 export const INSERT_SPANS = statement('insert_spans', `
     with inserted as (
@@ -137,7 +134,7 @@ export const INSERT_SPANS = statement('insert_spans', `
       select trace_id, count(*)::int as spans, (count(*) filter (where status = 'error'))::int as errors,
         coalesce(sum(input_tokens), 0)::bigint as input_tokens, coalesce(sum(output_tokens), 0)::bigint as output_tokens,
         coalesce(sum(cost), 0) as cost, min(started_at) as first_start, max(ends_at) as last_end,
-        ${firstModel('inserted')} as model
+        (array_agg(model order by started_at, span_id) filter (where model is not null))[1] as model
       from inserted group by trace_id
     ), prior as (
       select t.id from traces t where t.id = any(array(select trace_id from added)) and t.ended_at is null and t.latency_ms = 0
@@ -203,7 +200,8 @@ export const RECOUNT_TRACES = statement('recount_traces', `
       started_at = ${RECOUNTED_START},
       latency_ms = case when coalesce(t.ended_at, a.last_end) is not null then ${millisBetween(RECOUNTED_START, 'coalesce(t.ended_at, a.last_end)')} end,
       status = case when a.error_count > 0 then 'error' else t.status end,
-      model = coalesce(t.model, a.model),
+      -- Looked up only for a trace without one (coalesce stops at its first value).
+      model = coalesce(t.model, (select s.model from spans s where s.trace_id = t.id and s.model is not null order by s.started_at, s.span_id limit 1)),
       updated_at = now()
     from (
       select tr.id,
@@ -213,8 +211,7 @@ export const RECOUNT_TRACES = statement('recount_traces', `
         coalesce(sum(s.output_tokens), 0)::bigint as output_tokens,
         least(coalesce(sum(s.cost), 0), ${MAX_USD}) as cost,
         min(s.started_at) as first_start,
-        max(${spanEnd('s.started_at', 's.ended_at', 's.duration_ms')}) as last_end,
-        ${firstModel('s')} as model
+        max(${spanEnd('s.started_at', 's.ended_at', 's.duration_ms')}) as last_end
       from traces tr left join spans s on s.trace_id = tr.id
       where tr.id = any($1::uuid[])
       group by tr.id
