@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useAiStatus } from '../analysis/api';
 import { FormError } from '../app/FormError';
+import { formatCountOf } from '../app/format';
 import { PermissionButton } from '../orgs/PermissionButton';
 import { isRunGoing, reportsKey, useLatestReportRun, useStartReportRun, type ReportRun } from './api';
 
@@ -56,7 +57,7 @@ export function GenerateReports({ organizationId, projectId, promptKey, explainD
 
 function RunProgress({ run }: { run: ReportRun }) {
   const counted = `${run.conversationsDone} of ${run.conversationsTotal} conversations analysed`;
-  const written = `${reportCount(run.batchReports, 'batch')} and ${reportCount(run.versionReports, 'version')} written`;
+  const written = `${formatCountOf(run.batchReports, 'batch report')} and ${formatCountOf(run.versionReports, 'version report')} written`;
   if (isRunGoing(run)) {
     return (
       <div className="progress-row" role="status" data-testid="report-run-progress">
@@ -76,4 +77,3 @@ function RunProgress({ run }: { run: ReportRun }) {
   );
 }
 
-const reportCount = (count: number, kind: string) => `${count} ${kind} report${count === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, apiSend } from '../app/api';
-import { formatDateTime, formatRelative } from '../app/format';
+import { formatCountOf, formatDateTime, formatRelative } from '../app/format';
 import { Panel } from '../app/Panel';
 import { QueryFallback, Table } from '../app/Table';
 import { useToast } from '../app/Toasts';
@@ -43,7 +43,7 @@ export function SessionsPanel() {
     mutationFn: () => apiSend<{ signedOut: number }>('POST', `${sessionsPath}/sign-out-others`),
     onSuccess: async ({ signedOut }) => {
       await refresh();
-      toast.success(signedOut === 1 ? 'Signed out 1 other session' : `Signed out ${signedOut} other sessions`);
+      toast.success(`Signed out ${formatCountOf(signedOut, 'other session')}`);
     },
     onError: (error) => toast.error(error.message),
   });

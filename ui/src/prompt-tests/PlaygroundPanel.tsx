@@ -4,6 +4,7 @@ import { AiCallChoice, choiceFields, organizationDefaults } from '../ai/AiCallCh
 import { AiOffNote } from '../analysis/AiOffNote';
 import { useAiStatus } from '../analysis/api';
 import { FormError } from '../app/FormError';
+import { formatCountOf } from '../app/format';
 import { Panel } from '../app/Panel';
 import { PermissionButton } from '../orgs/PermissionButton';
 import type { PromptVersion } from '../prompts/api';
@@ -129,7 +130,7 @@ function AverageLine({ version, stats }: { version: number; stats: VersionStats 
   const round = (value: number | null, unit: string) => (value === null ? '—' : `${Math.round(value)} ${unit}`);
   return (
     <p className="muted" data-testid="playground-version-stats">
-      v{version}: {stats.testCount} {stats.testCount === 1 ? 'test' : 'tests'} · average {round(stats.avgTokens, 'tokens')} · average latency {round(stats.avgLatencyMs, 'ms')}
+      v{version}: {formatCountOf(stats.testCount, 'test')} · average {round(stats.avgTokens, 'tokens')} · average latency {round(stats.avgLatencyMs, 'ms')}
     </p>
   );
 }

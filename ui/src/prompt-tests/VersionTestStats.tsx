@@ -1,4 +1,5 @@
 import { formatMs } from '../analytics/measures';
+import { formatCountOf } from '../app/format';
 import { formatPassRate, formatRunModels, type VersionTestSummary } from './api';
 
 /**
@@ -9,7 +10,7 @@ export function VersionTestStats({ summary }: { summary: VersionTestSummary | un
   if (!summary || (summary.testCount === 0 && !summary.latestSuiteRun)) return null;
   const { testCount, avgLatencyMs, avgTokens, latestSuiteRun } = summary;
   const parts = [
-    `${testCount} ${testCount === 1 ? 'test' : 'tests'}`,
+    formatCountOf(testCount, 'test'),
     avgLatencyMs !== null && `avg ${formatMs(avgLatencyMs)}`,
     avgTokens !== null && `avg ${Math.round(avgTokens)} tokens`,
     latestSuiteRun && `${formatPassRate(latestSuiteRun.passRate)} passed in the latest suite run (${formatRunModels(latestSuiteRun)})`,
